@@ -1,0 +1,272 @@
+package io.retentionloop.job;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.retentionloop.events.EventRules;
+import io.retentionloop.lifecycle.LifecycleRules;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * The application configuration, read once at start. Defaults come from {@code
+ * conf/retention-loop.yaml} (packaged into the jar); a user file and {@code --set key=value}
+ * overrides are merged over them. Every key is documented in that file.
+ */
+public record JobConfig(
+        Kafka kafka,
+        Topics topics,
+        Events events,
+        Watermarks watermarks,
+        Lifecycle lifecycle,
+        Runtime job)
+        implements Serializable {
+
+    /** Kafka connection; {@code properties} pass through to every client (security etc.). */
+    public record Kafka(
+            String bootstrapServers,
+            Map<String, String> properties,
+            Duration transactionTimeout,
+            String groupId,
+            String transactionalIdPrefix)
+            implements Serializable {}
+
+    /** Topic names. */
+    public record Topics(
+            String events,
+            String deadLetters,
+            String windowSnapshots,
+            String interventions,
+            String outcomes,
+            String policy)
+            implements Serializable {}
+
+    /** Input validation; see {@link EventRules}. */
+    public record Events(
+            int maxRecordBytes,
+            double maxAmount,
+            Duration maxFutureSkew,
+            Instant minEventTime,
+            String baseCurrency,
+            Map<String, Double> fxRates,
+            int dlqMaxPayloadBytes,
+            int maxIdLength)
+            implements Serializable {}
+
+    /** Event-time progress of the source. */
+    public record Watermarks(
+            Duration maxOutOfOrderness, Duration idleTimeout, boolean advanceWhenIdle)
+            implements Serializable {}
+
+    /** Lifecycle rules; see {@link LifecycleRules}. */
+    public record Lifecycle(
+            Duration window,
+            Duration windowOffset,
+            Duration atRiskAfter,
+            Duration lapsedAfter,
+            Duration expireAfter,
+            Duration allowedLateness,
+            Duration dedupRetention,
+            Duration stateTtl)
+            implements Serializable {}
+
+    /** Job-level settings that belong to the application rather than to the cluster. */
+    public record Runtime(
+            String name,
+            int parallelism,
+            int maxParallelism,
+            Duration checkpointInterval,
+            @JsonProperty("start-from") String startFrom)
+            implements Serializable {}
+
+    public static final String DEFAULTS_RESOURCE = "/retention-loop.yaml";
+
+    public EventRules eventRules() {
+        return new EventRules(
+                events.maxRecordBytes,
+                events.maxAmount,
+                events.maxFutureSkew,
+                events.minEventTime,
+                events.baseCurrency,
+                events.fxRates,
+                events.dlqMaxPayloadBytes,
+                events.maxIdLength);
+    }
+
+    public LifecycleRules lifecycleRules() {
+        return new LifecycleRules(
+                lifecycle.window,
+                lifecycle.windowOffset,
+                lifecycle.atRiskAfter,
+                lifecycle.lapsedAfter,
+                lifecycle.expireAfter,
+                lifecycle.allowedLateness,
+                lifecycle.dedupRetention,
+                lifecycle.stateTtl);
+    }
+
+    /** The packaged defaults only. */
+    public static JobConfig defaults() {
+        return load(null, List.of());
+    }
+
+    /**
+     * Defaults, then {@code file} (may be null), then {@code key=value} overrides with dotted keys
+     * ({@code lifecycle.window=3d}). Fails with a message naming the key on any bad value.
+     */
+    public static JobConfig load(Path file, List<String> overrides) {
+        YAMLMapper yaml = mapper();
+        try {
+            ObjectNode tree;
+            try (InputStream in = JobConfig.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException(DEFAULTS_RESOURCE + " missing from the jar");
+                }
+                tree = (ObjectNode) yaml.readTree(in);
+            }
+            if (file != null) {
+                if (!Files.isReadable(file)) {
+                    throw new IllegalArgumentException("config file not readable: " + file);
+                }
+                JsonNode user = yaml.readTree(file.toFile());
+                if (user != null && !user.isMissingNode() && !user.isNull()) {
+                    if (!user.isObject()) {
+                        throw new IllegalArgumentException(file + " is not a YAML mapping");
+                    }
+                    merge(tree, (ObjectNode) user, "");
+                }
+            }
+            for (String o : overrides) {
+                set(tree, o);
+            }
+            JobConfig config = yaml.treeToValue(tree, JobConfig.class);
+            config.validate();
+            return config;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private void validate() {
+        eventRules();
+        lifecycleRules();
+        require(!kafka.bootstrapServers.isBlank(), "kafka.bootstrap-servers must be set");
+        require(job.parallelism > 0, "job.parallelism must be > 0");
+        require(
+                job.maxParallelism >= job.parallelism,
+                "job.max-parallelism must be >= job.parallelism");
+        require(
+                kafka.transactionTimeout.compareTo(Duration.ofMinutes(15)) <= 0,
+                "kafka.transaction-timeout must not exceed the broker's"
+                        + " transaction.max.timeout.ms (15 min by default)");
+        require(
+                List.of("committed", "earliest", "latest").contains(job.startFrom),
+                "job.start-from must be committed, earliest or latest");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private static void merge(ObjectNode base, ObjectNode over, String path) {
+        over.fields()
+                .forEachRemaining(
+                        e -> {
+                            String key = path + e.getKey();
+                            JsonNode existing = base.get(e.getKey());
+                            if (existing == null) {
+                                throw new IllegalArgumentException("unknown config key " + key);
+                            }
+                            if (existing.isObject()
+                                    && e.getValue().isObject()
+                                    && !key.endsWith("properties")
+                                    && !key.endsWith("fx-rates")) {
+                                merge((ObjectNode) existing, (ObjectNode) e.getValue(), key + ".");
+                            } else {
+                                base.set(e.getKey(), e.getValue());
+                            }
+                        });
+    }
+
+    private static void set(ObjectNode tree, String assignment) {
+        int eq = assignment.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("override must be key=value: " + assignment);
+        }
+        String[] keys = assignment.substring(0, eq).trim().split("\\.");
+        String value = assignment.substring(eq + 1).trim();
+        ObjectNode node = tree;
+        for (int i = 0; i < keys.length - 1; i++) {
+            JsonNode child = node.get(keys[i]);
+            if (child == null || !child.isObject()) {
+                throw new IllegalArgumentException(
+                        "unknown config key " + assignment.substring(0, eq));
+            }
+            node = (ObjectNode) child;
+        }
+        String last = keys[keys.length - 1];
+        boolean mapEntry =
+                keys.length >= 2
+                        && (keys[keys.length - 2].equals("properties")
+                                || keys[keys.length - 2].equals("fx-rates"));
+        if (!node.has(last) && !mapEntry) {
+            throw new IllegalArgumentException("unknown config key " + assignment.substring(0, eq));
+        }
+        node.put(last, value);
+    }
+
+    private static YAMLMapper mapper() {
+        SimpleModule durations = new SimpleModule();
+        durations.addDeserializer(Duration.class, new DurationDeserializer());
+        durations.addDeserializer(Instant.class, new InstantDeserializer());
+        YAMLMapper m = new YAMLMapper();
+        m.setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE);
+        m.registerModule(durations);
+        m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        m.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        m.enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+        return m;
+    }
+
+    /** Durations as Flink writes them: {@code 7d}, {@code 1 h}, {@code 30s}, {@code 500ms}. */
+    private static final class DurationDeserializer extends JsonDeserializer<Duration> {
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            String text = p.getValueAsString();
+            try {
+                return TimeUtils.parseDuration(text);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw ctx.weirdStringException(text, Duration.class, "expected e.g. 7d, 1h, 30s");
+            }
+        }
+    }
+
+    private static final class InstantDeserializer extends JsonDeserializer<Instant> {
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            String text = p.getValueAsString();
+            try {
+                return Instant.parse(text);
+            } catch (RuntimeException e) {
+                throw ctx.weirdStringException(text, Instant.class, "expected ISO-8601 instant");
+            }
+        }
+    }
+}

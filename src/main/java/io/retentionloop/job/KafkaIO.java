@@ -1,0 +1,74 @@
+package io.retentionloop.job;
+
+import io.retentionloop.events.IngestDeserializer;
+import io.retentionloop.events.Ingested;
+import java.util.Properties;
+import org.apache.flink.api.common.functions.Function;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Builds the job's Kafka source and exactly-once sinks from the configuration. */
+public final class KafkaIO {
+    private KafkaIO() {}
+
+    /** Client properties from {@code kafka.properties} (security settings and the like). */
+    public static Properties clientProperties(JobConfig.Kafka kafka) {
+        Properties p = new Properties();
+        p.putAll(kafka.properties());
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        return p;
+    }
+
+    public static KafkaSource<Ingested> eventsSource(JobConfig config) {
+        OffsetsInitializer start =
+                switch (config.job().startFrom()) {
+                    case "earliest" -> OffsetsInitializer.earliest();
+                    case "latest" -> OffsetsInitializer.latest();
+                    default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                };
+        return KafkaSource.<Ingested>builder()
+                .setProperties(clientProperties(config.kafka()))
+                .setTopics(config.topics().events())
+                .setGroupId(config.kafka().groupId())
+                .setStartingOffsets(start)
+                .setDeserializer(new IngestDeserializer(config.eventRules()))
+                // other transactional producers may write the topic
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+
+    /** A record's Kafka key and value. */
+    public interface Encoder<T> extends Function {
+        byte[] key(T element);
+
+        byte[] value(T element);
+    }
+
+    /** An exactly-once (transactional) sink writing {@code encoder}'s records to {@code topic}. */
+    public static <T> KafkaSink<T> exactlyOnceSink(
+            JobConfig config, String topic, String name, Encoder<T> encoder) {
+        KafkaRecordSerializationSchema<T> schema =
+                (element, ctx, timestamp) ->
+                        new ProducerRecord<>(
+                                topic,
+                                null,
+                                timestamp == null || timestamp < 0 ? null : timestamp,
+                                encoder.key(element),
+                                encoder.value(element));
+        return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(clientProperties(config.kafka()))
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.kafka().transactionalIdPrefix() + "-" + name)
+                .setProperty(
+                        "transaction.timeout.ms",
+                        String.valueOf(config.kafka().transactionTimeout().toMillis()))
+                .build();
+    }
+}

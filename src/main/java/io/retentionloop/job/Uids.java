@@ -1,0 +1,15 @@
+package io.retentionloop.job;
+
+/**
+ * Operator uids: the names under which state lives in savepoints. Never rename one; State Processor
+ * API tools use the same constants. Also used as the operator names (metric labels).
+ */
+public final class Uids {
+    public static final String EVENTS_SOURCE = "events-source";
+    public static final String PARSE_VALIDATE = "parse-validate";
+    public static final String USER_LIFECYCLE = "user-lifecycle";
+    public static final String DEAD_LETTER_SINK = "events-dlq-sink";
+    public static final String WINDOW_SNAPSHOT_SINK = "window-snapshots-sink";
+
+    private Uids() {}
+}

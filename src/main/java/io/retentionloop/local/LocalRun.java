@@ -1,0 +1,303 @@
+package io.retentionloop.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.retentionloop.events.EventJson;
+import io.retentionloop.job.JobConfig;
+import io.retentionloop.job.RetentionLoopJob;
+import io.retentionloop.lifecycle.LifecycleRules;
+import io.retentionloop.simulate.RecordKind;
+import io.retentionloop.simulate.SimSink;
+import io.retentionloop.simulate.Simulator;
+import io.retentionloop.simulate.WorldConfig;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The embedded default: a real Kafka broker in this JVM, the simulator producing into it, and the
+ * {@code retention-loop} job on a local MiniCluster with RocksDB, checkpoints, the web UI and the
+ * Prometheus endpoint. Ends with a summary checked against what was produced.
+ */
+public final class LocalRun {
+    private static final long DAY = 86_400_000L;
+
+    /** What to run. */
+    public record Options(
+            int users,
+            int days,
+            long seed,
+            Instant start,
+            Path world,
+            Path config,
+            List<String> overrides,
+            Path flinkConf,
+            int partitions,
+            Path out,
+            Duration timeout) {}
+
+    private final Options opt;
+    private final Map<String, Long> produced = new TreeMap<>();
+    private final AtomicLong producedTotal = new AtomicLong();
+
+    public LocalRun(Options opt) {
+        this.opt = opt;
+    }
+
+    /** Runs the whole thing; returns the process exit code (0 when every check passed). */
+    public int run() throws Exception {
+        Files.createDirectories(opt.out());
+        WorldConfig world = WorldConfig.load(opt.world());
+        long t0 = System.nanoTime();
+        say("starting Kafka (KRaft, in-process)");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(opt.out().resolve("kafka"))) {
+            List<String> overrides = new ArrayList<>();
+            overrides.add("kafka.bootstrap-servers=" + kafka.bootstrapServers());
+            overrides.add("job.checkpoint-interval=2s");
+            overrides.add("job.start-from=earliest");
+            overrides.addAll(opt.overrides());
+            JobConfig config = JobConfig.load(opt.config(), overrides);
+            JobConfig.Topics t = config.topics();
+            Map<String, Integer> topics = new LinkedHashMap<>();
+            topics.put(t.events(), opt.partitions());
+            topics.put(t.deadLetters(), 1);
+            topics.put(t.windowSnapshots(), opt.partitions());
+            topics.put(t.interventions(), opt.partitions());
+            topics.put(t.outcomes(), opt.partitions());
+            topics.put(t.policy(), 1);
+            kafka.createTopics(topics, List.of(t.policy()));
+            say("Kafka at " + kafka.bootstrapServers() + ", topics " + topics.keySet());
+
+            Configuration flinkConf = flinkConf(config);
+            try (LocalFlink flink = LocalFlink.start(flinkConf, 1, config.job().parallelism())) {
+                StreamExecutionEnvironment env =
+                        StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
+                RetentionLoopJob.build(env, config);
+                JobID job = flink.submit(env, config.job().name());
+                URI rest = flink.restAddress();
+                say(
+                        "job "
+                                + job
+                                + " running; web UI "
+                                + rest
+                                + ", Prometheus metrics on localhost:"
+                                + flinkConf.getString("metrics.reporter.prom.port", "-"));
+                return runJob(world, kafka, config, flink, job, rest, t0);
+            }
+        }
+    }
+
+    private int runJob(
+            WorldConfig world,
+            EmbeddedKafka kafka,
+            JobConfig config,
+            LocalFlink flink,
+            JobID job,
+            URI rest,
+            long t0)
+            throws Exception {
+        JobConfig.Topics t = config.topics();
+        try (TopicTally tally =
+                new TopicTally(kafka.clientProperties(), t.windowSnapshots(), t.deadLetters())) {
+            SnapshotExpectation expectation = new SnapshotExpectation(opt.start().toEpochMilli());
+            long simEnd = simulate(world, kafka, config, expectation, tally);
+            Map<Long, Long> expected = expectation.expected(config.lifecycleRules(), simEnd);
+            long expectedTotal = expected.values().stream().mapToLong(Long::longValue).sum();
+            say("simulation done: " + producedTotal.get() + " records; waiting for the job");
+            waitForSnapshots(tally, expectedTotal, config.lifecycleRules(), simEnd);
+            // dead letters commit with the same checkpoint; one more interval to be sure
+            Thread.sleep(config.job().checkpointInterval().toMillis() * 2);
+            if (flink.status(job).isGloballyTerminalState()) {
+                throw new IllegalStateException("job ended early: " + flink.status(job));
+            }
+            Map<String, Double> metrics = stableMetrics(new FlinkRest(rest), job);
+            RunSummary summary =
+                    RunSummary.of(
+                            opt,
+                            produced,
+                            tally,
+                            metrics,
+                            expected,
+                            expectation.users(),
+                            (System.nanoTime() - t0) / 1e9);
+            say("stopping the job");
+            flink.cancel(job);
+            return summary.report(opt.out().resolve("summary.json"));
+        } finally {
+            flink.cancel(job);
+        }
+    }
+
+    private Configuration flinkConf(JobConfig config) {
+        Configuration c =
+                Files.isDirectory(opt.flinkConf())
+                        ? GlobalConfiguration.loadConfiguration(opt.flinkConf().toString())
+                        : new Configuration();
+        // processes, memory and addresses of a real cluster do not apply inside this JVM
+        for (String key : c.keySet()) {
+            if (key.startsWith("jobmanager.")
+                    || key.startsWith("taskmanager.")
+                    || key.startsWith("env.")) {
+                c.removeKey(key);
+            }
+        }
+        String dir = opt.out().toAbsolutePath().toUri().toString();
+        c.setString("execution.checkpointing.dir", dir + "checkpoints");
+        c.setString("execution.checkpointing.savepoint-dir", dir + "savepoints");
+        c.setString("rest.bind-port", c.getString("rest.port", "8081") + "-8099");
+        c.setString("metrics.fetcher.update-interval", "500");
+        c.setString("taskmanager.numberOfTaskSlots", String.valueOf(config.job().parallelism()));
+        return c;
+    }
+
+    /** Produces every simulated day into the events topic, with heartbeats at each day end. */
+    private long simulate(
+            WorldConfig world,
+            EmbeddedKafka kafka,
+            JobConfig config,
+            SnapshotExpectation expectation,
+            TopicTally tally)
+            throws Exception {
+        Properties p = kafka.clientProperties();
+        p.put("acks", "all");
+        p.put("linger.ms", "20");
+        p.put("batch.size", String.valueOf(256 * 1024));
+        p.put("compression.type", "lz4");
+        p.put("max.request.size", String.valueOf(4 * 1024 * 1024));
+        String topic = config.topics().events();
+        Simulator sim = new Simulator(world, opt.users(), opt.seed(), opt.start());
+        long lastReport = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            SimSink sink =
+                    new SimSink() {
+                        @Override
+                        public void record(
+                                String key,
+                                byte[] value,
+                                long time,
+                                RecordKind kind,
+                                String badReason) {
+                            byte[] k = key == null ? null : key.getBytes();
+                            producer.send(new ProducerRecord<>(topic, null, time, k, value));
+                            produced.merge(
+                                    kind == RecordKind.BAD ? "bad:" + badReason : kind.name(),
+                                    1L,
+                                    Long::sum);
+                            producedTotal.incrementAndGet();
+                            if (kind == RecordKind.VALID) {
+                                expectation.validEvent(key, time);
+                            }
+                        }
+
+                        @Override
+                        public void endOfDay(int day, long dayEnd) {
+                            heartbeat(producer, topic, dayEnd - 1);
+                        }
+                    };
+            for (int day = 0; day < opt.days(); day++) {
+                sim.simulateDay(day, sink);
+                if (System.nanoTime() - lastReport > 2_000_000_000L || day == opt.days() - 1) {
+                    lastReport = System.nanoTime();
+                    say(
+                            String.format(
+                                    "day %d/%d  produced %,d  window snapshots read %,d"
+                                            + "  dead letters read %,d",
+                                    day + 1,
+                                    opt.days(),
+                                    producedTotal.get(),
+                                    tally.snapshots(),
+                                    tally.deadLetters()));
+                }
+            }
+            long simEnd = opt.start().toEpochMilli() + opt.days() * DAY;
+            // one heartbeat past the out-of-orderness bound closes every window ending by simEnd
+            heartbeat(producer, topic, simEnd + config.watermarks().maxOutOfOrderness().toMillis());
+            producer.flush();
+            return simEnd;
+        }
+    }
+
+    private void heartbeat(KafkaProducer<byte[], byte[]> producer, String topic, long time) {
+        for (int partition = 0; partition < opt.partitions(); partition++) {
+            producer.send(
+                    new ProducerRecord<>(topic, partition, time, null, EventJson.heartbeat(time)));
+        }
+    }
+
+    private void waitForSnapshots(
+            TopicTally tally, long expectedTotal, LifecycleRules rules, long simEnd)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + opt.timeout().toNanos();
+        long lastWindow = rules.windowEndFor(simEnd - 1) - rules.windowMillis();
+        long lastReport = 0;
+        while (System.nanoTime() < deadline) {
+            if (tally.snapshots() >= expectedTotal && tally.latestWindowEnd() >= lastWindow) {
+                return;
+            }
+            if (System.nanoTime() - lastReport > 2_000_000_000L) {
+                lastReport = System.nanoTime();
+                say(
+                        String.format(
+                                "window snapshots %,d of %,d expected, latest window %s",
+                                tally.snapshots(),
+                                expectedTotal,
+                                tally.latestWindowEnd() == Long.MIN_VALUE
+                                        ? "-"
+                                        : Instant.ofEpochMilli(tally.latestWindowEnd())));
+            }
+            Thread.sleep(200);
+        }
+        say("timed out after " + opt.timeout() + " waiting for window snapshots");
+    }
+
+    /** The job's counters, read until two reads agree (the REST metrics lag a little). */
+    private static Map<String, Double> stableMetrics(FlinkRest rest, JobID job) throws Exception {
+        List<String> wanted =
+                List.of(
+                        ".eventsValid",
+                        ".heartbeats",
+                        ".deadLettered",
+                        ".eventsAccepted",
+                        ".duplicatesDropped",
+                        ".lateEvents",
+                        ".windowSnapshots",
+                        ".usersExpired",
+                        ".users",
+                        ".usersByStage");
+        Map<String, Double> previous = Map.of();
+        for (int i = 0; i < 30; i++) {
+            Map<String, Double> now = rest.sumMetrics(job.toString(), wanted);
+            if (!now.isEmpty() && now.equals(previous)) {
+                return now;
+            }
+            previous = now;
+            Thread.sleep(1000);
+        }
+        return previous;
+    }
+
+    static void say(String message) {
+        System.out.println("[local] " + message);
+    }
+
+    static ObjectMapper json() {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+}

@@ -1,0 +1,150 @@
+package io.retentionloop.local;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The end-of-run report of the embedded default: what was produced, what the job did with it (its
+ * metrics and its committed output), and the checks that tie the two together.
+ */
+final class RunSummary {
+    private final ObjectNode json;
+    private final Map<String, Boolean> checks = new LinkedHashMap<>();
+
+    private RunSummary(ObjectNode json) {
+        this.json = json;
+    }
+
+    static RunSummary of(
+            LocalRun.Options opt,
+            Map<String, Long> produced,
+            TopicTally tally,
+            Map<String, Double> metrics,
+            Map<Long, Long> expected,
+            int usersSeen,
+            double seconds) {
+        ObjectNode j = LocalRun.json().createObjectNode();
+        RunSummary s = new RunSummary(j);
+        long producedTotal = produced.values().stream().mapToLong(Long::longValue).sum();
+        long accepted = (long) FlinkRest.total(metrics, ".eventsAccepted");
+        long duplicates = (long) FlinkRest.total(metrics, ".duplicatesDropped");
+        long deadLettered = tally.deadLetters();
+        long expectedSnapshots = expected.values().stream().mapToLong(Long::longValue).sum();
+
+        j.put("users", opt.users());
+        j.put("days", opt.days());
+        j.put("seed", opt.seed());
+        j.put("start", opt.start().toString());
+        j.put("events_produced", producedTotal);
+        ObjectNode byKind = j.putObject("events_produced_by_kind");
+        produced.forEach(byKind::put);
+        j.put("events_accepted", accepted);
+        j.put("events_dead_lettered", deadLettered);
+        ObjectNode reasons = j.putObject("dead_lettered_by_reason");
+        tally.deadLettersByReason().forEach(reasons::put);
+        j.put("events_duplicates_dropped", duplicates);
+        j.put("events_late", (long) FlinkRest.total(metrics, ".lateEvents"));
+        j.put("users_seen", usersSeen);
+        j.put("users_in_state", (long) FlinkRest.total(metrics, ".users"));
+        ObjectNode stages = j.putObject("users_by_stage");
+        metrics.forEach(
+                (id, v) -> {
+                    if (id.endsWith(".usersByStage")) {
+                        String[] parts = id.split("\\.");
+                        stages.put(parts[parts.length - 2], v.longValue());
+                    }
+                });
+        j.put("users_expired", (long) FlinkRest.total(metrics, ".usersExpired"));
+        j.put("window_snapshots", tally.snapshots());
+        j.put("window_snapshots_expected", expectedSnapshots);
+        j.put("window_snapshots_duplicated", tally.duplicateSnapshots());
+        j.put("windows_closed", expected.size());
+        ObjectNode perWindow = j.putObject("window_snapshots_by_window");
+        Map<Long, Long> actual = tally.snapshotsByWindow();
+        expected.forEach(
+                (w, n) -> {
+                    ObjectNode o = perWindow.putObject(Instant.ofEpochMilli(w).toString());
+                    o.put("expected", n);
+                    o.put("emitted", actual.getOrDefault(w, 0L));
+                });
+        j.put("seconds", Math.round(seconds * 10) / 10.0);
+
+        long badProduced =
+                produced.entrySet().stream()
+                        .filter(e -> e.getKey().startsWith("bad:"))
+                        .mapToLong(Map.Entry::getValue)
+                        .sum();
+        s.check(
+                "produced_equals_accepted_plus_dead_lettered_plus_duplicates",
+                producedTotal == accepted + deadLettered + duplicates);
+        s.check("dead_letters_present", deadLettered > 0 && deadLettered >= badProduced);
+        Map<String, Long> injected = new java.util.TreeMap<>();
+        produced.forEach(
+                (kind, n) -> {
+                    if (kind.startsWith("bad:")) {
+                        injected.put(kind.substring(4), n);
+                    }
+                });
+        Map<String, Long> rejected = new java.util.TreeMap<>(tally.deadLettersByReason());
+        rejected.remove("late");
+        s.check(
+                "every_injected_bad_record_dead_lettered_with_its_reason",
+                rejected.equals(injected));
+        s.check("one_snapshot_per_live_user_per_closed_window", actual.equals(expected));
+        s.check("no_snapshot_emitted_twice", tally.duplicateSnapshots() == 0);
+        ObjectNode c = j.putObject("checks");
+        s.checks.forEach(c::put);
+        return s;
+    }
+
+    private void check(String name, boolean ok) {
+        checks.put(name, ok);
+    }
+
+    /** Prints the summary, writes it to {@code file}, returns 0 when every check passed. */
+    int report(Path file) throws java.io.IOException {
+        LocalRun.json().writeValue(file.toFile(), json);
+        System.out.println();
+        System.out.println("Retention Loop, embedded run");
+        System.out.printf(
+                "  world          %d users, %d days, seed %d, from %s%n",
+                json.get("users").asInt(),
+                json.get("days").asInt(),
+                json.get("seed").asLong(),
+                json.get("start").asText());
+        line("events produced", "events_produced");
+        line("  accepted", "events_accepted");
+        line("  dead-lettered", "events_dead_lettered");
+        json.get("dead_lettered_by_reason")
+                .fields()
+                .forEachRemaining(
+                        e ->
+                                System.out.printf(
+                                        "      %-18s %,12d%n", e.getKey(), e.getValue().asLong()));
+        line("  duplicates dropped", "events_duplicates_dropped");
+        line("  late (in dead letters)", "events_late");
+        line("users in state", "users_in_state");
+        json.get("users_by_stage")
+                .fields()
+                .forEachRemaining(
+                        e ->
+                                System.out.printf(
+                                        "      %-18s %,12d%n", e.getKey(), e.getValue().asLong()));
+        line("windows closed", "windows_closed");
+        line("window snapshots", "window_snapshots");
+        line("  expected", "window_snapshots_expected");
+        System.out.printf("  %-24s %10.1f s%n", "run time", json.get("seconds").asDouble());
+        boolean ok = checks.values().stream().allMatch(b -> b);
+        checks.forEach(
+                (name, pass) -> System.out.printf("  [%s] %s%n", pass ? "ok" : "FAILED", name));
+        System.out.println("summary written to " + file);
+        return ok ? 0 : 1;
+    }
+
+    private void line(String label, String key) {
+        System.out.printf("  %-24s %,12d%n", label, json.get(key).asLong());
+    }
+}

@@ -1,0 +1,329 @@
+package io.retentionloop.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.retentionloop.events.DeadLetter;
+import io.retentionloop.events.DeadLetterJson;
+import io.retentionloop.events.DeadLetterReason;
+import io.retentionloop.events.EventJson;
+import io.retentionloop.lifecycle.WindowSnapshot;
+import io.retentionloop.lifecycle.WindowSnapshotJson;
+import io.retentionloop.local.EmbeddedKafka;
+import io.retentionloop.local.LocalFlink;
+import io.retentionloop.local.SnapshotExpectation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real graph on a MiniCluster (two task managers, parallelism 2, RocksDB) against a real Kafka
+ * broker. A task manager is killed while output is in flight; what a read_committed consumer sees
+ * must still be every window snapshot exactly once and every bad record dead-lettered once.
+ */
+class RetentionLoopJobIT {
+    static final long DAY = 86_400_000L;
+    static final long START = Instant.parse("2025-01-02T00:00:00Z").toEpochMilli();
+    static final int PARTITIONS = 4;
+    static final int USERS = 300;
+    static final int DAYS = 35;
+
+    @TempDir static Path dir;
+    static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    @Test
+    void everySnapshotAndDeadLetterIsCommittedExactlyOnceAcrossATaskManagerCrash()
+            throws Exception {
+        JobConfig config =
+                JobConfig.load(
+                        null,
+                        List.of(
+                                "kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                                "kafka.transactional-id-prefix=it-crash",
+                                "job.checkpoint-interval=500ms",
+                                "job.start-from=earliest",
+                                "lifecycle.expire-after=14d",
+                                "lifecycle.state-ttl=30d",
+                                "topics.events=crash-events",
+                                "topics.dead-letters=crash-dlq",
+                                "topics.window-snapshots=crash-snapshots"));
+        kafka.createTopics(
+                Map.of("crash-events", PARTITIONS, "crash-dlq", 1, "crash-snapshots", 2),
+                List.of());
+
+        Configuration flinkConf = new Configuration();
+        flinkConf.setString("state.backend.type", "rocksdb");
+        flinkConf.setString("execution.checkpointing.dir", dir.resolve("cp").toUri().toString());
+        flinkConf.setString("restart-strategy.type", "fixed-delay");
+        flinkConf.setString("restart-strategy.fixed-delay.attempts", "10");
+        flinkConf.setString("restart-strategy.fixed-delay.delay", "500ms");
+        flinkConf.setString("rest.bind-port", "0");
+
+        Generator gen = new Generator(new SplittableRandom(11));
+        try (LocalFlink flink = LocalFlink.start(flinkConf, 2, 1);
+                KafkaProducer<byte[], byte[]> producer = producer();
+                Reader reader = new Reader()) {
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
+            RetentionLoopJob.build(env, config);
+            JobID job = flink.submit(env, "it-crash");
+
+            gen.produceDays(producer, 0, 16);
+            // the first two windows are committed; the third is in flight when a TM dies
+            awaitTrue(() -> reader.poll() && reader.windows().size() >= 2, Duration.ofMinutes(3));
+            flink.killTaskManager(0);
+            flink.startTaskManager();
+            gen.produceDays(producer, 16, DAYS);
+            gen.finalHeartbeat(producer, START + DAYS * DAY + Duration.ofHours(1).toMillis());
+
+            Map<Long, Long> expected =
+                    gen.expectation.expected(config.lifecycleRules(), START + DAYS * DAY);
+            long expectedTotal = expected.values().stream().mapToLong(Long::longValue).sum();
+            awaitTrue(
+                    () ->
+                            reader.poll()
+                                    && reader.snapshots.size() >= expectedTotal
+                                    && reader.deadLetters.size() >= gen.bad,
+                    Duration.ofMinutes(3));
+            // anything emitted twice would arrive with the same or a later checkpoint
+            Thread.sleep(2000);
+            reader.poll();
+            flink.cancel(job);
+
+            Map<String, Integer> perSnapshot = new HashMap<>();
+            for (WindowSnapshot s : reader.snapshots) {
+                perSnapshot.merge(s.userId + "@" + s.windowEnd, 1, Integer::sum);
+            }
+            assertThat(perSnapshot.values()).allMatch(n -> n == 1);
+            for (long w : expected.keySet()) {
+                java.util.Set<String> emitted = new java.util.TreeSet<>();
+                reader.snapshots.stream()
+                        .filter(s -> s.windowEnd == w)
+                        .forEach(s -> emitted.add(s.userId));
+                java.util.Set<String> live = gen.expectation.liveUsers(config.lifecycleRules(), w);
+                java.util.Set<String> extra = new java.util.TreeSet<>(emitted);
+                extra.removeAll(live);
+                java.util.Set<String> missing = new java.util.TreeSet<>(live);
+                missing.removeAll(emitted);
+                StringBuilder why = new StringBuilder();
+                extra.forEach(
+                        u ->
+                                why.append(u)
+                                        .append(" extra, days ")
+                                        .append(gen.expectation.activeDays(u))
+                                        .append('\n'));
+                missing.forEach(
+                        u ->
+                                why.append(u)
+                                        .append(" missing, days ")
+                                        .append(gen.expectation.activeDays(u))
+                                        .append('\n'));
+                assertThat(emitted)
+                        .as("window %s\n%s", Instant.ofEpochMilli(w), why)
+                        .isEqualTo(live);
+            }
+            assertThat(reader.windows()).isEqualTo(expected);
+            assertThat(reader.snapshots).hasSize((int) expectedTotal);
+
+            Map<String, Integer> perLetter = new HashMap<>();
+            for (DeadLetter d : reader.deadLetters) {
+                perLetter.merge(d.sourcePartition + "/" + d.sourceOffset, 1, Integer::sum);
+            }
+            assertThat(perLetter.values()).allMatch(n -> n == 1);
+            assertThat(reader.deadLetters).hasSize(gen.bad);
+            assertThat(reader.deadLetters)
+                    .extracting(d -> d.reason)
+                    .containsOnly(
+                            DeadLetterReason.MALFORMED_JSON, DeadLetterReason.NEGATIVE_AMOUNT);
+
+            // the features survived the crash: a user's purchase count is exact
+            String user = gen.purchases.keySet().iterator().next();
+            WindowSnapshot last =
+                    reader.snapshots.stream()
+                            .filter(s -> s.userId.equals(user))
+                            .max((a, b) -> Long.compare(a.windowEnd, b.windowEnd))
+                            .orElseThrow();
+            long purchasesBefore =
+                    gen.purchaseTimes.get(user).stream().filter(t -> t < last.windowEnd).count();
+            assertThat(last.feature("purchases")).isEqualTo((double) purchasesBefore);
+        }
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        Properties p = kafka.clientProperties();
+        p.put("acks", "all");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Deterministic events: views and purchases, 1% malformed, 1% negative, 2% duplicates. */
+    static final class Generator {
+        final SplittableRandom rnd;
+        final SnapshotExpectation expectation = new SnapshotExpectation(START);
+        final Map<String, Integer> purchases = new TreeMap<>();
+        final Map<String, List<Long>> purchaseTimes = new HashMap<>();
+        int bad;
+        int seq;
+
+        Generator(SplittableRandom rnd) {
+            this.rnd = rnd;
+        }
+
+        void produceDays(KafkaProducer<byte[], byte[]> producer, int fromDay, int toDay) {
+            for (int day = fromDay; day < toDay; day++) {
+                // users arrive over the first weeks and some go quiet, so expiry is exercised
+                int active = Math.min(USERS, 60 + day * 20);
+                for (int i = 0; i < 120; i++) {
+                    int u = rnd.nextInt(active);
+                    if (u % 7 == 3 && day > 10) {
+                        continue; // these users fall silent after day 10 and expire
+                    }
+                    String user = String.format("u%04d", u);
+                    long t = START + day * DAY + (long) i * (DAY / 120) + rnd.nextInt(1000);
+                    boolean purchase = rnd.nextInt(5) == 0;
+                    double roll = rnd.nextDouble();
+                    byte[] value;
+                    if (roll < 0.01) {
+                        value = "{\"event_id\":\"broken".getBytes(StandardCharsets.UTF_8);
+                        bad++;
+                    } else if (roll < 0.02) {
+                        value = json(user, "purchase", t, -3.0);
+                        bad++;
+                    } else {
+                        value = json(user, purchase ? "purchase" : "view", t, 12.5);
+                        expectation.validEvent(user, t);
+                        if (purchase) {
+                            purchases.merge(user, 1, Integer::sum);
+                            purchaseTimes.computeIfAbsent(user, k -> new ArrayList<>()).add(t);
+                        }
+                    }
+                    send(producer, user, t, value);
+                    if (roll > 0.98) {
+                        send(producer, user, t + 1000, value); // a duplicate
+                    }
+                }
+                heartbeat(producer, START + (day + 1) * DAY - 1);
+            }
+            producer.flush();
+        }
+
+        void finalHeartbeat(KafkaProducer<byte[], byte[]> producer, long t) {
+            heartbeat(producer, t);
+            producer.flush();
+        }
+
+        private byte[] json(String user, String type, long t, double amount) {
+            String money =
+                    type.equals("purchase")
+                            ? ",\"amount\":" + amount + ",\"currency\":\"USD\""
+                            : "";
+            return ("{\"event_id\":\"e"
+                            + (seq++)
+                            + "\",\"user_id\":\""
+                            + user
+                            + "\",\"type\":\""
+                            + type
+                            + "\",\"event_time\":\""
+                            + Instant.ofEpochMilli(t)
+                            + "\""
+                            + money
+                            + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+        }
+
+        private static void send(
+                KafkaProducer<byte[], byte[]> producer, String user, long t, byte[] value) {
+            producer.send(
+                    new ProducerRecord<>(
+                            "crash-events", null, t, user.getBytes(StandardCharsets.UTF_8), value));
+        }
+
+        private static void heartbeat(KafkaProducer<byte[], byte[]> producer, long t) {
+            for (int p = 0; p < PARTITIONS; p++) {
+                producer.send(
+                        new ProducerRecord<>("crash-events", p, t, null, EventJson.heartbeat(t)));
+            }
+        }
+    }
+
+    /** A read_committed consumer of the snapshot and dead-letter topics. */
+    static final class Reader implements AutoCloseable {
+        final KafkaConsumer<byte[], byte[]> consumer;
+        final List<WindowSnapshot> snapshots = new ArrayList<>();
+        final List<DeadLetter> deadLetters = new ArrayList<>();
+
+        Reader() {
+            Properties p = kafka.clientProperties();
+            p.put("isolation.level", "read_committed");
+            p.put("auto.offset.reset", "earliest");
+            p.put("group.id", "it-reader");
+            consumer =
+                    new KafkaConsumer<>(
+                            p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer.subscribe(List.of("crash-snapshots", "crash-dlq"));
+        }
+
+        boolean poll() {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+                if (r.topic().equals("crash-snapshots")) {
+                    snapshots.add(WindowSnapshotJson.fromJson(r.value()));
+                } else {
+                    deadLetters.add(DeadLetterJson.fromJson(r.value()));
+                }
+            }
+            return true;
+        }
+
+        Map<Long, Long> windows() {
+            Map<Long, Long> w = new TreeMap<>();
+            snapshots.forEach(s -> w.merge(s.windowEnd, 1L, Long::sum));
+            return w;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}

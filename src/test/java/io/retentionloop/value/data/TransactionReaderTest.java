@@ -1,0 +1,101 @@
+package io.retentionloop.value.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class TransactionReaderTest {
+
+    private static List<Transaction> csv(String text) throws IOException {
+        return TransactionReader.read(
+                new BufferedReader(new StringReader(text)), TransactionFormat.CSV, "test.csv");
+    }
+
+    @Test
+    void csvAcceptsIsoDatesAndDateTimesWithOffset() throws IOException {
+        List<Transaction> t =
+                csv(
+                        "user_id,timestamp,amount\n"
+                                + "u1,2025-01-03,12.50\n"
+                                + "\n"
+                                + "u2,2025-01-03T10:15:00Z,3\n"
+                                + "u3,2025-01-03T23:30:00-02:00,0\n");
+
+        assertThat(t)
+                .containsExactly(
+                        new Transaction(
+                                "u1", Instant.parse("2025-01-03T00:00:00Z").toEpochMilli(), 12.5),
+                        new Transaction(
+                                "u2", Instant.parse("2025-01-03T10:15:00Z").toEpochMilli(), 3),
+                        new Transaction(
+                                "u3", Instant.parse("2025-01-04T01:30:00Z").toEpochMilli(), 0));
+        // days are UTC days: 23:30 at -02:00 is already the next day
+        assertThat(t.get(2).epochDay()).isEqualTo(LocalDate.of(2025, 1, 4).toEpochDay());
+    }
+
+    @Test
+    void badRowFailsWithFileLineNumberAndReason() {
+        assertThatThrownBy(
+                        () -> csv("user_id,timestamp,amount\nu1,2025-01-03,1\nu1,2025-01-04,abc\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("test.csv:3: amount 'abc' is not a number")
+                .hasMessageContaining("u1,2025-01-04,abc");
+        assertThatThrownBy(() -> csv("user_id,timestamp,amount\nu1,03/01/2025,1\n"))
+                .hasMessageStartingWith("test.csv:2: timestamp '03/01/2025' is neither");
+        assertThatThrownBy(() -> csv("user_id,timestamp,amount\nu1,2025-01-03\n"))
+                .hasMessageStartingWith("test.csv:2: expected 3 fields, found 2");
+        assertThatThrownBy(() -> csv("user_id,timestamp,amount\nu1,2025-01-03,-5\n"))
+                .hasMessageStartingWith("test.csv:2: amount -5 is not a finite non-negative");
+        assertThatThrownBy(() -> csv("user,time,amount\n"))
+                .hasMessageStartingWith("test.csv:1: expected header 'user_id,timestamp,amount'");
+        assertThatThrownBy(
+                        () ->
+                                TransactionReader.read(
+                                        CdnowSample.FILE, TransactionFormat.CDNOW_MASTER))
+                .hasMessageContaining(
+                        "CDNOW_sample.txt:1: expected header 'customer_id date number_of_cds");
+    }
+
+    @Test
+    void formatsAreNamedAsOnTheCommandLine() {
+        assertThat(TransactionFormat.fromId("cdnow-sample"))
+                .isEqualTo(TransactionFormat.CDNOW_SAMPLE);
+        assertThatThrownBy(() -> TransactionFormat.fromId("parquet"))
+                .hasMessageContaining("[csv, cdnow-sample, cdnow-master]");
+    }
+
+    @Test
+    void readsTheCdnowSampleKeyedBySampleId() {
+        List<Transaction> t = CdnowSample.transactions();
+
+        assertThat(t).hasSize(6_919);
+        assertThat(t.stream().map(Transaction::userId).distinct()).hasSize(2_357);
+        // first line: " 00004 0001 19970101  2   29.33"
+        assertThat(t.get(0))
+                .isEqualTo(
+                        new Transaction(
+                                "0001",
+                                Instant.parse("1997-01-01T00:00:00Z").toEpochMilli(),
+                                29.33));
+    }
+
+    @Test
+    void readsTheCdnowMasterFileAfterItsHeader() {
+        List<Transaction> t =
+                TransactionReader.read(CdnowSample.MASTER, TransactionFormat.CDNOW_MASTER);
+
+        assertThat(t).hasSize(69_659);
+        assertThat(t.stream().collect(Collectors.groupingBy(Transaction::userId))).hasSize(23_570);
+        // second line: " 00001 19970101  1   11.77"
+        assertThat(t.get(0).userId()).isEqualTo("00001");
+        assertThat(t.get(0).amount()).isEqualTo(11.77);
+    }
+}
