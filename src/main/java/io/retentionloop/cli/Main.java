@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "retention-loop 0.1.0",
         description = "User lifecycle state, value model and retention agent on Apache Flink.",
-        subcommands = {LocalCommand.class, JobCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            LocalCommand.class,
+            JobCommand.class,
+            TrainClvCommand.class,
+            EvaluateClvCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @Override
     public void run() {

@@ -34,6 +34,7 @@ public record JobConfig(
         Events events,
         Watermarks watermarks,
         Lifecycle lifecycle,
+        Value value,
         Runtime job)
         implements Serializable {
 
@@ -53,7 +54,8 @@ public record JobConfig(
             String windowSnapshots,
             String interventions,
             String outcomes,
-            String policy)
+            String policy,
+            String models)
             implements Serializable {}
 
     /** Input validation; see {@link EventRules}. */
@@ -83,6 +85,10 @@ public record JobConfig(
             Duration allowedLateness,
             Duration dedupRetention,
             Duration stateTtl)
+            implements Serializable {}
+
+    /** The value model the scorer serves; later versions are announced on the models topic. */
+    public record Value(String modelUri, String modelSha256, int batchSize)
             implements Serializable {}
 
     /** Job-level settings that belong to the application rather than to the cluster. */
@@ -166,6 +172,10 @@ public record JobConfig(
         eventRules();
         lifecycleRules();
         require(!kafka.bootstrapServers.isBlank(), "kafka.bootstrap-servers must be set");
+        require(value.batchSize > 0, "value.batch-size must be > 0");
+        require(
+                !value.modelUri.isBlank(),
+                "value.model-uri must be set (train one with train-clv)");
         require(job.parallelism > 0, "job.parallelism must be > 0");
         require(
                 job.maxParallelism >= job.parallelism,

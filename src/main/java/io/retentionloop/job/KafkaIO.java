@@ -2,6 +2,7 @@ package io.retentionloop.job;
 
 import io.retentionloop.events.IngestDeserializer;
 import io.retentionloop.events.Ingested;
+import io.retentionloop.value.ModelRef;
 import java.util.Properties;
 import org.apache.flink.api.common.functions.Function;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -41,6 +42,41 @@ public final class KafkaIO {
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .build();
+    }
+
+    /** Model announcements, all of them from the start (the scorer keeps the newest). */
+    public static KafkaSource<ModelRef> modelsSource(JobConfig config) {
+        return KafkaSource.<ModelRef>builder()
+                .setProperties(clientProperties(config.kafka()))
+                .setTopics(config.topics().models())
+                .setGroupId(config.kafka().groupId() + "-models")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new ModelRefDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .build();
+    }
+
+    /** Skips records that are not model announcements (logged by the scorer as nothing). */
+    static final class ModelRefDeserializer
+            implements org.apache.flink.connector.kafka.source.reader.deserializer
+                            .KafkaRecordDeserializationSchema<
+                    ModelRef> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void deserialize(
+                org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
+                org.apache.flink.util.Collector<ModelRef> out) {
+            ModelRef ref = record.value() == null ? null : ModelRef.fromJson(record.value());
+            if (ref != null) {
+                out.collect(ref);
+            }
+        }
+
+        @Override
+        public org.apache.flink.api.common.typeinfo.TypeInformation<ModelRef> getProducedType() {
+            return org.apache.flink.api.common.typeinfo.TypeInformation.of(ModelRef.class);
+        }
     }
 
     /** A record's Kafka key and value. */

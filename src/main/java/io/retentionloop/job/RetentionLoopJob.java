@@ -8,8 +8,13 @@ import io.retentionloop.events.IngestRouter;
 import io.retentionloop.events.Ingested;
 import io.retentionloop.lifecycle.UserLifecycleFunction;
 import io.retentionloop.lifecycle.WindowSnapshot;
-import io.retentionloop.lifecycle.WindowSnapshotJson;
+import io.retentionloop.value.ModelRef;
+import io.retentionloop.value.ScoredWindow;
+import io.retentionloop.value.ScoredWindowJson;
+import io.retentionloop.value.ValueScorerOperator;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -24,7 +29,10 @@ public final class RetentionLoopJob {
     private RetentionLoopJob() {}
 
     /** The sinks the graph writes to. */
-    public record Sinks(Sink<DeadLetter> deadLetters, Sink<WindowSnapshot> windowSnapshots) {}
+    public record Sinks(Sink<DeadLetter> deadLetters, Sink<ScoredWindow> windowSnapshots) {}
+
+    /** The sources the graph reads. */
+    public record Sources(Source<Ingested, ?, ?> events, Source<ModelRef, ?, ?> models) {}
 
     /** Wires the job against Kafka as configured. */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
@@ -50,30 +58,31 @@ public final class RetentionLoopJob {
                                 config,
                                 config.topics().windowSnapshots(),
                                 "snapshots",
-                                new KafkaIO.Encoder<WindowSnapshot>() {
+                                new KafkaIO.Encoder<ScoredWindow>() {
                                     @Override
-                                    public byte[] key(WindowSnapshot s) {
-                                        return s.userId.getBytes(StandardCharsets.UTF_8);
+                                    public byte[] key(ScoredWindow s) {
+                                        return s.snapshot.userId.getBytes(StandardCharsets.UTF_8);
                                     }
 
                                     @Override
-                                    public byte[] value(WindowSnapshot s) {
-                                        return WindowSnapshotJson.toJson(s);
+                                    public byte[] value(ScoredWindow s) {
+                                        return ScoredWindowJson.toJson(s);
                                     }
                                 }));
-        defineWorkflow(env, config, KafkaIO.eventsSource(config), sinks);
+        defineWorkflow(
+                env,
+                config,
+                new Sources(KafkaIO.eventsSource(config), KafkaIO.modelsSource(config)),
+                sinks);
     }
 
-    /** The graph: parse and validate, user lifecycle, and the sinks. */
+    /** The graph: parse and validate, user lifecycle, value scoring, and the sinks. */
     public static void defineWorkflow(
-            StreamExecutionEnvironment env,
-            JobConfig config,
-            Source<Ingested, ?, ?> source,
-            Sinks sinks) {
+            StreamExecutionEnvironment env, JobConfig config, Sources sources, Sinks sinks) {
         JobConfig.Watermarks wm = config.watermarks();
         DataStream<Ingested> ingested =
                 env.fromSource(
-                                source,
+                                sources.events(),
                                 EventTimeWatermarks.strategy(
                                         wm.maxOutOfOrderness(),
                                         wm.idleTimeout(),
@@ -100,8 +109,25 @@ public final class RetentionLoopJob {
                 .uid(Uids.DEAD_LETTER_SINK)
                 .name(Uids.DEAD_LETTER_SINK);
 
-        snapshots
-                .sinkTo(sinks.windowSnapshots())
+        DataStream<ModelRef> models =
+                env.fromSource(
+                                sources.models(),
+                                WatermarkStrategy.noWatermarks(),
+                                Uids.MODELS_SOURCE)
+                        .uid(Uids.MODELS_SOURCE)
+                        .setParallelism(1);
+        SingleOutputStreamOperator<ScoredWindow> scored =
+                snapshots
+                        .connect(models.broadcast())
+                        .transform(
+                                Uids.VALUE_SCORER,
+                                TypeInformation.of(ScoredWindow.class),
+                                new ValueScorerOperator(
+                                        ModelRefs.initial(config.value()),
+                                        config.value().batchSize()))
+                        .uid(Uids.VALUE_SCORER);
+
+        scored.sinkTo(sinks.windowSnapshots())
                 .uid(Uids.WINDOW_SNAPSHOT_SINK)
                 .name(Uids.WINDOW_SNAPSHOT_SINK);
     }

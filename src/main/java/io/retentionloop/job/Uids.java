@@ -8,6 +8,8 @@ public final class Uids {
     public static final String EVENTS_SOURCE = "events-source";
     public static final String PARSE_VALIDATE = "parse-validate";
     public static final String USER_LIFECYCLE = "user-lifecycle";
+    public static final String MODELS_SOURCE = "models-source";
+    public static final String VALUE_SCORER = "value-scorer";
     public static final String DEAD_LETTER_SINK = "events-dlq-sink";
     public static final String WINDOW_SNAPSHOT_SINK = "window-snapshots-sink";
 

@@ -54,6 +54,12 @@ public final class LocalRun {
 
     private final Options opt;
     private final Map<String, Long> produced = new TreeMap<>();
+
+    /**
+     * The world's expected purchases over the model's horizon, for tracked users at window ends.
+     */
+    private final Map<String, Double> truth = new java.util.HashMap<>();
+
     private final AtomicLong producedTotal = new AtomicLong();
 
     public LocalRun(Options opt) {
@@ -65,10 +71,18 @@ public final class LocalRun {
         Files.createDirectories(opt.out());
         WorldConfig world = WorldConfig.load(opt.world());
         long t0 = System.nanoTime();
+        Path model =
+                LocalModel.ensure(
+                        opt.world(),
+                        JobConfig.load(opt.config(), opt.overrides()),
+                        opt.seed(),
+                        opt.start(),
+                        Path.of("target", "models"));
         say("starting Kafka (KRaft, in-process)");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(opt.out().resolve("kafka"))) {
             List<String> overrides = new ArrayList<>();
             overrides.add("kafka.bootstrap-servers=" + kafka.bootstrapServers());
+            overrides.add("value.model-uri=" + model.toAbsolutePath().toUri());
             overrides.add("job.checkpoint-interval=2s");
             overrides.add("job.start-from=earliest");
             overrides.addAll(opt.overrides());
@@ -81,7 +95,8 @@ public final class LocalRun {
             topics.put(t.interventions(), opt.partitions());
             topics.put(t.outcomes(), opt.partitions());
             topics.put(t.policy(), 1);
-            kafka.createTopics(topics, List.of(t.policy()));
+            topics.put(t.models(), 1);
+            kafka.createTopics(topics, List.of(t.policy(), t.models()));
             say("Kafka at " + kafka.bootstrapServers() + ", topics " + topics.keySet());
 
             Configuration flinkConf = flinkConf(config);
@@ -114,7 +129,11 @@ public final class LocalRun {
             throws Exception {
         JobConfig.Topics t = config.topics();
         try (TopicTally tally =
-                new TopicTally(kafka.clientProperties(), t.windowSnapshots(), t.deadLetters())) {
+                new TopicTally(
+                        kafka.clientProperties(),
+                        t.windowSnapshots(),
+                        t.deadLetters(),
+                        this::tracked)) {
             SnapshotExpectation expectation = new SnapshotExpectation(opt.start().toEpochMilli());
             long simEnd = simulate(world, kafka, config, expectation, tally);
             Map<Long, Long> expected = expectation.expected(config.lifecycleRules(), simEnd);
@@ -135,6 +154,7 @@ public final class LocalRun {
                             metrics,
                             expected,
                             expectation.users(),
+                            truth,
                             (System.nanoTime() - t0) / 1e9);
             say("stopping the job");
             flink.cancel(job);
@@ -209,6 +229,9 @@ public final class LocalRun {
                         @Override
                         public void endOfDay(int day, long dayEnd) {
                             heartbeat(producer, topic, dayEnd - 1);
+                            if (config.lifecycleRules().windowEndFor(dayEnd - 1) == dayEnd) {
+                                recordTruth(sim, dayEnd);
+                            }
                         }
                     };
             for (int day = 0; day < opt.days(); day++) {
@@ -231,6 +254,22 @@ public final class LocalRun {
             heartbeat(producer, topic, simEnd + config.watermarks().maxOutOfOrderness().toMillis());
             producer.flush();
             return simEnd;
+        }
+    }
+
+    /** About 2,000 users whose predictions are compared with the world's truth. */
+    private boolean tracked(String userId) {
+        return Math.floorMod(userId.hashCode(), Math.max(1, opt.users() / 2000)) == 0;
+    }
+
+    private void recordTruth(Simulator sim, long windowEnd) {
+        for (int i = 0; i < sim.users(); i++) {
+            String user = sim.userId(i);
+            if (tracked(user)) {
+                truth.put(
+                        user + "@" + windowEnd,
+                        sim.expectedPurchases(user, windowEnd, LocalModel.HORIZON_DAYS));
+            }
         }
     }
 
@@ -280,7 +319,8 @@ public final class LocalRun {
                         ".windowSnapshots",
                         ".usersExpired",
                         ".users",
-                        ".usersByStage");
+                        ".usersByStage",
+                        ".windowsScored");
         Map<String, Double> previous = Map.of();
         for (int i = 0; i < 30; i++) {
             Map<String, Double> now = rest.sumMetrics(job.toString(), wanted);

@@ -25,6 +25,7 @@ final class RunSummary {
             Map<String, Double> metrics,
             Map<Long, Long> expected,
             int usersSeen,
+            Map<String, Double> truth,
             double seconds) {
         ObjectNode j = LocalRun.json().createObjectNode();
         RunSummary s = new RunSummary(j);
@@ -70,6 +71,8 @@ final class RunSummary {
                     o.put("expected", n);
                     o.put("emitted", actual.getOrDefault(w, 0L));
                 });
+        j.put("scored_windows", (long) FlinkRest.total(metrics, ".windowsScored"));
+        valueModel(j.putObject("value_model"), tally, truth);
         j.put("seconds", Math.round(seconds * 10) / 10.0);
 
         long badProduced =
@@ -98,6 +101,32 @@ final class RunSummary {
         ObjectNode c = j.putObject("checks");
         s.checks.forEach(c::put);
         return s;
+    }
+
+    /** The served model's expected purchases against the world's, on the tracked users. */
+    private static void valueModel(ObjectNode v, TopicTally tally, Map<String, Double> truth) {
+        v.put("versions", String.join(",", tally.modelVersions()));
+        v.put("horizon_days", LocalModel.HORIZON_DAYS);
+        Map<String, Double> predicted = tally.predictions();
+        java.util.List<double[]> pairs = new java.util.ArrayList<>();
+        predicted.forEach(
+                (key, p) -> {
+                    Double t = truth.get(key);
+                    if (t != null) {
+                        pairs.add(new double[] {p, t});
+                    }
+                });
+        ObjectNode a = v.putObject("accuracy_vs_world_truth");
+        a.put("windows_compared", pairs.size());
+        if (pairs.isEmpty()) {
+            return;
+        }
+        double[] p = pairs.stream().mapToDouble(x -> x[0]).toArray();
+        double[] t = pairs.stream().mapToDouble(x -> x[1]).toArray();
+        a.put("mae_expected_purchases", io.retentionloop.value.eval.Metrics.mae(p, t));
+        a.put("predicted_total", java.util.Arrays.stream(p).sum());
+        a.put("truth_total", java.util.Arrays.stream(t).sum());
+        a.put("spearman", io.retentionloop.value.eval.Metrics.spearman(p, t));
     }
 
     private void check(String name, boolean ok) {
@@ -134,6 +163,8 @@ final class RunSummary {
                                 System.out.printf(
                                         "      %-18s %,12d%n", e.getKey(), e.getValue().asLong()));
         line("windows closed", "windows_closed");
+        line("scored windows", "scored_windows");
+        JsonNodeView.printModel(json.get("value_model"));
         line("window snapshots", "window_snapshots");
         line("  expected", "window_snapshots_expected");
         System.out.printf("  %-24s %10.1f s%n", "run time", json.get("seconds").asDouble());
@@ -142,6 +173,23 @@ final class RunSummary {
                 (name, pass) -> System.out.printf("  [%s] %s%n", pass ? "ok" : "FAILED", name));
         System.out.println("summary written to " + file);
         return ok ? 0 : 1;
+    }
+
+    /** Prints the value-model part of the summary. */
+    private static final class JsonNodeView {
+        static void printModel(com.fasterxml.jackson.databind.JsonNode v) {
+            System.out.printf("  %-24s %s%n", "value model", v.get("versions").asText());
+            com.fasterxml.jackson.databind.JsonNode a = v.get("accuracy_vs_world_truth");
+            if (a.get("windows_compared").asLong() > 0) {
+                System.out.printf(
+                        "    vs world truth       %,d windows: MAE %.3f, total %.0f vs %.0f, Spearman %.3f%n",
+                        a.get("windows_compared").asLong(),
+                        a.get("mae_expected_purchases").asDouble(),
+                        a.get("predicted_total").asDouble(),
+                        a.get("truth_total").asDouble(),
+                        a.get("spearman").asDouble());
+            }
+        }
     }
 
     private void line(String label, String key) {

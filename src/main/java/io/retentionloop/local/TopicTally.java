@@ -2,7 +2,8 @@ package io.retentionloop.local;
 
 import io.retentionloop.events.DeadLetterJson;
 import io.retentionloop.lifecycle.WindowSnapshot;
-import io.retentionloop.lifecycle.WindowSnapshotJson;
+import io.retentionloop.value.ScoredWindow;
+import io.retentionloop.value.ScoredWindowJson;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -34,8 +35,19 @@ final class TopicTally implements AutoCloseable {
     private final AtomicLong duplicateSnapshots = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
     private volatile long latestWindowEnd = Long.MIN_VALUE;
+    private final Map<String, Double> predictions = new java.util.HashMap<>();
+    private final java.util.function.Predicate<String> track;
+    private final Set<String> modelVersions = new java.util.TreeSet<>();
 
-    TopicTally(Properties client, String snapshotTopic, String deadLetterTopic) {
+    /**
+     * @param track users whose predicted purchases are kept, keyed {@code user@windowEnd}
+     */
+    TopicTally(
+            Properties client,
+            String snapshotTopic,
+            String deadLetterTopic,
+            java.util.function.Predicate<String> track) {
+        this.track = track;
         Properties p = new Properties();
         p.putAll(client);
         p.put("isolation.level", "read_committed");
@@ -56,7 +68,7 @@ final class TopicTally implements AutoCloseable {
         while (running) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 if (r.topic().equals(snapshotTopic)) {
-                    countSnapshot(WindowSnapshotJson.fromJson(r.value()));
+                    countSnapshot(ScoredWindowJson.fromJson(r.value()));
                 } else if (r.topic().equals(deadLetterTopic)) {
                     String reason = DeadLetterJson.fromJson(r.value()).reason.code();
                     synchronized (this) {
@@ -69,10 +81,16 @@ final class TopicTally implements AutoCloseable {
         consumer.close();
     }
 
-    private synchronized void countSnapshot(WindowSnapshot s) {
-        if (!seenSnapshots.add(s.userId + "@" + s.windowEnd)) {
+    private synchronized void countSnapshot(ScoredWindow scored) {
+        WindowSnapshot s = scored.snapshot;
+        String key = s.userId + "@" + s.windowEnd;
+        if (!seenSnapshots.add(key)) {
             duplicateSnapshots.incrementAndGet();
             return;
+        }
+        modelVersions.add(scored.modelVersion);
+        if (track.test(s.userId)) {
+            predictions.put(key, scored.expectedPurchases);
         }
         snapshotsByWindow.merge(s.windowEnd, 1L, Long::sum);
         latestWindowEnd = Math.max(latestWindowEnd, s.windowEnd);
@@ -97,6 +115,15 @@ final class TopicTally implements AutoCloseable {
 
     synchronized Map<Long, Long> snapshotsByWindow() {
         return new TreeMap<>(snapshotsByWindow);
+    }
+
+    /** Predicted expected purchases of tracked users, keyed {@code user@windowEnd}. */
+    synchronized Map<String, Double> predictions() {
+        return new java.util.HashMap<>(predictions);
+    }
+
+    synchronized Set<String> modelVersions() {
+        return new java.util.TreeSet<>(modelVersions);
     }
 
     synchronized Map<String, Long> deadLettersByReason() {

@@ -7,10 +7,12 @@ import io.retentionloop.events.DeadLetterJson;
 import io.retentionloop.events.DeadLetterReason;
 import io.retentionloop.events.EventJson;
 import io.retentionloop.lifecycle.WindowSnapshot;
-import io.retentionloop.lifecycle.WindowSnapshotJson;
 import io.retentionloop.local.EmbeddedKafka;
 import io.retentionloop.local.LocalFlink;
 import io.retentionloop.local.SnapshotExpectation;
+import io.retentionloop.value.ScoredWindow;
+import io.retentionloop.value.ScoredWindowJson;
+import io.retentionloop.value.TestModels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real graph on a MiniCluster (two task managers, parallelism 2, RocksDB) against a real Kafka
  * broker. A task manager is killed while output is in flight; what a read_committed consumer sees
- * must still be every window snapshot exactly once and every bad record dead-lettered once.
+ * must still be every scored window snapshot exactly once and every bad record dead-lettered once.
  */
 class RetentionLoopJobIT {
     static final long DAY = 86_400_000L;
@@ -77,10 +79,16 @@ class RetentionLoopJobIT {
                                 "lifecycle.state-ttl=30d",
                                 "topics.events=crash-events",
                                 "topics.dead-letters=crash-dlq",
-                                "topics.window-snapshots=crash-snapshots"));
+                                "topics.window-snapshots=crash-snapshots",
+                                "topics.models=crash-models",
+                                "value.model-uri=" + TestModels.tiny(1).toUri()));
         kafka.createTopics(
-                Map.of("crash-events", PARTITIONS, "crash-dlq", 1, "crash-snapshots", 2),
-                List.of());
+                Map.of(
+                        "crash-events", PARTITIONS,
+                        "crash-dlq", 1,
+                        "crash-snapshots", 2,
+                        "crash-models", 1),
+                List.of("crash-models"));
 
         Configuration flinkConf = new Configuration();
         flinkConf.setString("state.backend.type", "rocksdb");
@@ -307,7 +315,10 @@ class RetentionLoopJobIT {
         boolean poll() {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
                 if (r.topic().equals("crash-snapshots")) {
-                    snapshots.add(WindowSnapshotJson.fromJson(r.value()));
+                    ScoredWindow s = ScoredWindowJson.fromJson(r.value());
+                    assertThat(s.expectedPurchases).isNotNegative();
+                    assertThat(s.modelVersion).startsWith("clv-");
+                    snapshots.add(s.snapshot);
                 } else {
                     deadLetters.add(DeadLetterJson.fromJson(r.value()));
                 }

@@ -69,6 +69,13 @@ public final class ClvModel {
 
     /** Predictions for many users in one network call (batch rows, not single rows). */
     public ValuePrediction[] predict(List<double[]> features, double horizonDays) {
+        double[] h = new double[features.size()];
+        java.util.Arrays.fill(h, horizonDays);
+        return predict(features, h);
+    }
+
+    /** As {@link #predict(List, double)} with a horizon per row. */
+    public ValuePrediction[] predict(List<double[]> features, double[] horizonDays) {
         int n = features.size();
         float[] flat = new float[n * Features.SIZE];
         for (int i = 0; i < n; i++) {
@@ -80,9 +87,8 @@ public final class ClvModel {
         }
         double[][] o = out.toDoubleMatrix();
         ValuePrediction[] p = new ValuePrediction[n];
-        double weeks = horizonDays / 7.0;
         for (int i = 0; i < n; i++) {
-            double e = ClvLikelihood.expectedPurchases(o[i], weeks);
+            double e = ClvLikelihood.expectedPurchases(o[i], horizonDays[i] / 7.0);
             double value = ClvLikelihood.expectedOrderValue(o[i]);
             p[i] = new ValuePrediction(e, -Math.expm1(-e), e * value, value);
         }

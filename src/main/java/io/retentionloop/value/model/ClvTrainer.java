@@ -66,9 +66,9 @@ public final class ClvTrainer {
         train.forEach(e -> rows.add(e.features()));
         FeatureScaler scaler = FeatureScaler.fit(rows);
         MultiLayerNetwork net = network();
-        initialiseHead(net, train);
+        double priorLogValue = initialiseHead(net, train);
 
-        DataSet validSet = dataSet(valid, scaler);
+        DataSet validSet = dataSet(valid, scaler, priorLogValue);
         Random rnd = new Random(opt.seed());
         double best = Double.MAX_VALUE;
         MultiLayerNetwork bestNet = net.clone();
@@ -80,7 +80,8 @@ public final class ClvTrainer {
                 net.fit(
                         dataSet(
                                 train.subList(from, Math.min(train.size(), from + opt.batchSize())),
-                                scaler));
+                                scaler,
+                                priorLogValue));
             }
             double loss = net.score(validSet);
             if (loss < best - 1e-6) {
@@ -109,7 +110,39 @@ public final class ClvTrainer {
                         new LinkedHashMap<>(),
                         scaler,
                         null);
-        return new ClvModel(bestNet, meta);
+        ClvModel model = new ClvModel(bestNet, meta);
+        meta.metrics().putAll(validationMetrics(model, valid));
+        return model;
+    }
+
+    /** Accuracy on the held-out users' examples, recorded in the model file. */
+    static Map<String, Double> validationMetrics(ClvModel model, List<Example> valid) {
+        int n = valid.size();
+        double[] predicted = new double[n];
+        double[] actual = new double[n];
+        double[] predictedSpend = new double[n];
+        double[] actualSpend = new double[n];
+        double[] horizons = valid.stream().mapToDouble(e -> e.horizonWeeks() * 7).toArray();
+        ValuePrediction[] all =
+                model.predict(valid.stream().map(Example::features).toList(), horizons);
+        for (int i = 0; i < n; i++) {
+            Example e = valid.get(i);
+            ValuePrediction p = all[i];
+            predicted[i] = p.expectedPurchases();
+            predictedSpend[i] = p.expectedSpend();
+            actual[i] = e.purchases();
+            actualSpend[i] = e.spend();
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("validation_mae", io.retentionloop.value.eval.Metrics.mae(predicted, actual));
+        m.put(
+                "validation_total_ratio",
+                java.util.Arrays.stream(predicted).sum()
+                        / Math.max(1e-9, java.util.Arrays.stream(actual).sum()));
+        m.put(
+                "validation_spearman_spend",
+                io.retentionloop.value.eval.Metrics.spearman(predictedSpend, actualSpend));
+        return m;
     }
 
     private MultiLayerNetwork network() {
@@ -144,10 +177,10 @@ public final class ClvTrainer {
     }
 
     /**
-     * Starts the head at the population answer (average rate, little dropout, average order value),
+     * Starts the head at the population answer (average rate, little leaving, average order value),
      * so early epochs refine individuals instead of finding the scale.
      */
-    private static void initialiseHead(MultiLayerNetwork net, List<Example> train) {
+    private static double initialiseHead(MultiLayerNetwork net, List<Example> train) {
         double purchases = 0;
         double weeks = 0;
         double logValue = 0;
@@ -170,22 +203,24 @@ public final class ClvTrainer {
                 Nd4j.createFromArray(
                                 new float[] {
                                     (float) Math.log(rate),
-                                    (float) Math.log(0.01),
+                                    (float) Math.log(100), // β: mean leaving rate k/β, little
+                                    (float) Math.log(1), // k
                                     (float) meanLog,
                                     (float) Math.log(sd)
                                 })
                         .reshape(1, ClvLikelihood.OUTPUTS);
         net.getLayer(2).setParam("b", bias);
+        return meanLog;
     }
 
-    static DataSet dataSet(List<Example> examples, FeatureScaler scaler) {
+    static DataSet dataSet(List<Example> examples, FeatureScaler scaler, double priorLogValue) {
         int n = examples.size();
         float[] x = new float[n * Features.SIZE];
         float[] y = new float[n * ClvLikelihood.LABELS];
         for (int i = 0; i < n; i++) {
             Example e = examples.get(i);
             scaler.scale(e.features(), x, i * Features.SIZE);
-            double[] l = e.labels();
+            double[] l = e.labels(priorLogValue);
             for (int j = 0; j < l.length; j++) {
                 y[i * ClvLikelihood.LABELS + j] = (float) l[j];
             }

@@ -17,7 +17,10 @@ public record Example(
         /** Mean log order value per purchase day in the label window; 0 without purchases. */
         double meanLogOrderValue) {
 
-    double[] labels() {
-        return new double[] {purchases, horizonWeeks, meanLogOrderValue, purchases > 0 ? 1 : 0};
+    /** The label row of {@link ClvLikelihood}; {@code priorLogOrderValue} is the population's. */
+    double[] labels(double priorLogOrderValue) {
+        return new double[] {
+            purchases, horizonWeeks, meanLogOrderValue, purchases > 0 ? 1 : 0, priorLogOrderValue
+        };
     }
 }

@@ -79,4 +79,26 @@ public final class TrainingExamples {
                 (to - from) / WEEK,
                 days > 0 ? logValue / days : 0);
     }
+
+    /**
+     * Window ends of {@code lifecycle}'s grid usable as training cut-offs over a history spanning
+     * {@code [from, to)}: at least four weeks of history before, a full horizon after, every {@code
+     * stepDays} days counted back from the last one.
+     */
+    public static List<Long> cutoffs(
+            UserLifecycle lifecycle, long from, long to, double horizonDays, int stepDays) {
+        long horizon = (long) (horizonDays * DAY);
+        long last = lifecycle.rules().windowEndFor(to - horizon) - lifecycle.rules().windowMillis();
+        List<Long> out = new ArrayList<>();
+        for (long c = last; c >= from + 28 * DAY; c -= stepDays * DAY) {
+            out.add(c);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "history too short: need four weeks plus a horizon of "
+                            + horizonDays
+                            + " days");
+        }
+        return out;
+    }
 }
