@@ -47,3 +47,172 @@ run_cli() {
     -Dlog4j.configurationFile="$ROOT/conf/log4j-cli.properties" \
     -cp "$ROOT/target/classes:$(cat "$CP_FILE")" io.retentionloop.cli.Main "$@"
 }
+
+# --- standalone cluster (jobs/cluster-*.sh, submit.sh, savepoint.sh, ...) ---------------------
+CLUSTER_DIR="$ROOT/target/cluster"
+FLINK_REST_URL="${FLINK_REST_URL:-http://localhost:8081}"
+FLINK_REST_URL="${FLINK_REST_URL%/}"
+
+# A property of the project's pom.xml, e.g. pom_property flink.version.
+pom_property() {
+  sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$ROOT/pom.xml" | head -1
+}
+
+# Resolves what a Flink distribution would hold, from Maven Central: the lib/ classpath
+# ($CLUSTER_DIR/classpath.txt, from jobs/lib/flink-dist.pom.xml) and the Prometheus reporter
+# plugin ($CLUSTER_DIR/plugins/metrics-prometheus/).
+ensure_flink_dist() {
+  local cp="$CLUSTER_DIR/classpath.txt" plugin="$CLUSTER_DIR/plugins/metrics-prometheus"
+  if [[ -f "$cp" && -n "$(ls "$plugin"/*.jar 2>/dev/null)" && "$cp" -nt "$ROOT/pom.xml" \
+        && "$cp" -nt "$ROOT/jobs/lib/flink-dist.pom.xml" ]]; then
+    return
+  fi
+  mkdir -p "$CLUSTER_DIR" "$plugin"
+  local v=(-Dflink.version="$(pom_property flink.version)" -Dlog4j.version="$(pom_property log4j.version)"
+           -Ddl4j.version="$(pom_property dl4j.version)" -Djavacpp.version="$(pom_property javacpp.version)"
+           -Dopenblas.version="$(pom_property openblas.version)")
+  log "resolving the Flink $(pom_property flink.version) runtime from Maven Central into $CLUSTER_DIR"
+  mvn -q -B -f "$ROOT/jobs/lib/flink-dist.pom.xml" "${v[@]}" dependency:build-classpath \
+      -Dmdep.outputFile="$cp" -Dmdep.includeScope=runtime
+  mvn -q -B -f "$ROOT/jobs/lib/flink-dist.pom.xml" dependency:copy -DoutputDirectory="$plugin" \
+      -Dartifact="org.apache.flink:flink-metrics-prometheus:$(pom_property flink.version)"
+}
+
+# The shaded job jar: $JOB_JAR when set (e.g. a released build), else target/'s, built with
+# `mvn package` when missing or older than the sources.
+job_jar() {
+  local jar
+  if [[ -n "${JOB_JAR:-}" ]]; then
+    [[ -f "$JOB_JAR" ]] || { log "JOB_JAR=$JOB_JAR does not exist"; return 1; }
+    echo "$JOB_JAR"
+    return
+  fi
+  jar="$ROOT/target/retention-loop-$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$ROOT/pom.xml")-job.jar"
+  if [[ ! -f "$jar" || -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" "$ROOT/conf" -newer "$jar" -print -quit)" ]]; then
+    log "building the job jar (mvn package -DskipTests)"
+    (cd "$ROOT" && mvn -q -B -DskipTests -Dspotless.check.skip=true package) >&2 \
+      || { log "build failed"; return 1; }
+  fi
+  echo "$jar"
+}
+
+# curl against the Flink REST API; fails with the response body on HTTP errors.
+rest() {
+  local method="$1" path="$2"; shift 2
+  local out code
+  out="$(curl -sS -X "$method" -w '\n%{http_code}' "$@" "$FLINK_REST_URL$path")" \
+    || { log "cannot reach Flink REST at $FLINK_REST_URL (set FLINK_REST_URL)"; return 1; }
+  code="${out##*$'\n'}"
+  out="${out%$'\n'*}"
+  if [[ "$code" != 2* ]]; then
+    # Flink answers with Java stack traces: the innermost cause says what went wrong
+    log "$method $path -> HTTP $code: $(python3 -c '
+import json, sys
+try:
+    errors = json.loads(sys.argv[1]).get("errors", [])
+except ValueError:
+    errors = [sys.argv[1]]
+for e in errors:
+    causes = [l for l in e.splitlines() if l.startswith("Caused by: ")]
+    print((causes[-1][len("Caused by: "):] if causes else e.splitlines()[0] if e else "")[:1000])
+' "$out")"
+    return 1
+  fi
+  printf '%s' "$out"
+}
+
+# Reads one field of a JSON document on stdin: json_get '.jobs[0].id' (python3 path syntax).
+json_get() {
+  python3 -c '
+import json, sys
+try:
+    doc = json.load(sys.stdin)
+except ValueError:
+    sys.exit("json_get: no JSON on stdin")
+for part in sys.argv[1].strip(".").replace("[", ".[").split("."):
+    if not part:
+        continue
+    doc = doc[int(part[1:-1])] if part.startswith("[") else doc.get(part)
+    if doc is None:
+        break
+print("" if doc is None else (json.dumps(doc) if isinstance(doc, (dict, list)) else doc))
+' "$1"
+}
+
+# The only running job's id, or the one given; fails when it is ambiguous.
+running_job() {
+  if [[ -n "${1:-}" ]]; then echo "$1"; return; fi
+  local ids
+  ids="$(rest GET /jobs/overview | python3 -c '
+import json, sys
+print("\n".join(j["jid"] for j in json.load(sys.stdin)["jobs"] if j["state"] in ("RUNNING", "CREATED", "RESTARTING", "INITIALIZING")))')"
+  if [[ -z "$ids" ]]; then log "no running job at $FLINK_REST_URL"; return 1; fi
+  if [[ "$(wc -l <<<"$ids")" -gt 1 ]]; then log "several jobs running, name one: $(tr '\n' ' ' <<<"$ids")"; return 1; fi
+  echo "$ids"
+}
+
+# Waits until every task of a job is RUNNING (stop-with-savepoint fails before that).
+await_job_running() {
+  local job="$1" timeout="${2:-180}" i state
+  for ((i = 0; i < timeout; i++)); do
+    state="$(rest GET "/jobs/$job" | python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+v = [x["status"] for x in j["vertices"]]
+print("RUNNING" if j["state"] == "RUNNING" and v and all(s == "RUNNING" for s in v) else j["state"])')"
+    case "$state" in
+      RUNNING) return 0 ;;
+      FAILED|CANCELED|FINISHED) log "job $job is $state"; return 1 ;;
+    esac
+    sleep 1
+  done
+  log "job $job: not all tasks RUNNING after ${timeout}s"
+  return 1
+}
+
+# Uploads the job jar unless the cluster already has this build of it; prints the jar id.
+upload_jar() {
+  local jar="$1" name mtime id
+  name="$(basename "$jar")"
+  mtime="$(($(stat -c %Y "$jar") * 1000))"
+  id="$(rest GET /jars | python3 -c '
+import json, sys
+name, mtime = sys.argv[1], int(sys.argv[2])
+files = [f for f in json.load(sys.stdin).get("files", []) if f["name"] == name and f["uploaded"] >= mtime]
+print(max(files, key=lambda f: f["uploaded"])["id"] if files else "")' "$name" "$mtime")"
+  if [[ -n "$id" ]]; then
+    log "jar $name already uploaded as $id"
+  else
+    log "uploading $name ($(du -h "$jar" | cut -f1)) to $FLINK_REST_URL"
+    id="$(rest POST /jars/upload -F "jarfile=@$jar" | json_get filename)"
+    id="$(basename "$id")"
+  fi
+  echo "$id"
+}
+
+# run_jar JAR_ID PARALLELISM SAVEPOINT APP_ARGS...: runs `job APP_ARGS` (ClusterMain) from the uploaded
+# jar; an empty PARALLELISM or SAVEPOINT leaves the cluster's default. Prints the job id.
+run_jar() {
+  local jar_id="$1" parallelism="$2" savepoint="$3"; shift 3
+  local args=(job "$@")
+  # the job sets its own parallelism from job.parallelism, so pass it both ways
+  [[ -n "$parallelism" ]] && args+=(--set "job.parallelism=$parallelism")
+  local body
+  body="$(python3 -c '
+import json, sys
+p, sp, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+body = {"entryClass": "io.retentionloop.ops.ClusterMain", "programArgsList": args}
+if p: body["parallelism"] = int(p)
+if sp: body["savepointPath"] = sp
+print(json.dumps(body))' "$parallelism" "$savepoint" "${args[@]}")"
+  log "running ${args[*]}${savepoint:+ from $savepoint}"
+  rest POST "/jars/$jar_id/run" -H 'Content-Type: application/json' -d "$body" | json_get jobid
+}
+
+# Where savepoints go: savepoints/ of this checkout for a cluster on this machine, else the
+# cluster's execution.checkpointing.savepoint-dir (override with SAVEPOINT_DIR).
+savepoint_dir() {
+  if [[ -n "${SAVEPOINT_DIR:-}" ]]; then echo "$SAVEPOINT_DIR"
+  elif [[ "$FLINK_REST_URL" =~ ://(localhost|127\.0\.0\.1)(:|/|$) ]]; then echo "file://$ROOT/savepoints"
+  fi
+}

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
             JobCommand.class,
             TrainClvCommand.class,
             EvaluateClvCommand.class,
+            io.retentionloop.ops.SimulateCommand.class,
+            io.retentionloop.ops.TopicsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

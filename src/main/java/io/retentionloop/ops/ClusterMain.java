@@ -1,0 +1,38 @@
+package io.retentionloop.ops;
+
+import io.retentionloop.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/**
+ * The entry class for programs that run inside a Flink JobManager: REST {@code /jars/{id}/run},
+ * application mode (Kubernetes operator, {@code standalone-job}). It runs the same command line as
+ * {@link Main} but never calls {@code System.exit}, which there would stop the JobManager itself; a
+ * failure (e.g. an invalid setting) is thrown with its message, so the submitter sees it in the
+ * REST response.
+ */
+public final class ClusterMain {
+    private ClusterMain() {}
+
+    public static void main(String[] args) throws Exception {
+        CommandLine cli = new CommandLine(new Main());
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        // Flink's own control flow (e.g. the exception that ends plan extraction) must get out
+        cli.setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                    throw e;
+                });
+        int code = cli.execute(args);
+        if (code != 0) {
+            throw new IllegalArgumentException(
+                    "retention-loop "
+                            + String.join(" ", args)
+                            + " failed with exit code "
+                            + code
+                            + ": "
+                            + err.toString().strip().lines().findFirst().orElse(""));
+        }
+    }
+}
