@@ -80,6 +80,15 @@ final class LocalCommand implements Callable<Integer> {
                     "Give up waiting for the job after this long (ISO-8601, default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(
+            names = "--policy",
+            defaultValue = "learned",
+            description =
+                    "Policy the agent follows: learned (the DQN, learning while it runs), none,"
+                            + " random, fixed:<action>, or oracle (chosen from the world's latent"
+                            + " state, as an upper bound) (default ${DEFAULT-VALUE}).")
+    String policy;
+
     @Mixin ConfigOptions config;
 
     @Override
@@ -99,7 +108,8 @@ final class LocalCommand implements Callable<Integer> {
                                 flinkConf,
                                 partitions,
                                 out,
-                                timeout))
+                                timeout,
+                                policy))
                 .run();
     }
 }

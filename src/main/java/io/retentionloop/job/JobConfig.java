@@ -35,6 +35,8 @@ public record JobConfig(
         Watermarks watermarks,
         Lifecycle lifecycle,
         Value value,
+        Agent agent,
+        Learner learner,
         Runtime job)
         implements Serializable {
 
@@ -55,7 +57,8 @@ public record JobConfig(
             String interventions,
             String outcomes,
             String policy,
-            String models)
+            String models,
+            String decisions)
             implements Serializable {}
 
     /** Input validation; see {@link EventRules}. */
@@ -90,6 +93,67 @@ public record JobConfig(
     /** The value model the scorer serves; later versions are announced on the models topic. */
     public record Value(String modelUri, String modelSha256, int batchSize)
             implements Serializable {}
+
+    /** The retention agent; see {@link io.retentionloop.agent.AgentSettings}. */
+    public record Agent(
+            String actions,
+            String policy,
+            double controlShare,
+            String controlSalt,
+            double epsilon,
+            double explorationFloor,
+            double dailyBudget,
+            Duration horizon,
+            int batchSize)
+            implements Serializable {}
+
+    /** The policy learner; see {@link io.retentionloop.learner.DqnSettings}. */
+    public record Learner(
+            double gamma,
+            double learningRate,
+            int hiddenLayers,
+            int hiddenUnits,
+            int batchSize,
+            int replayCapacity,
+            int targetUpdatePeriod,
+            double updatesPerTransition,
+            long seed,
+            int maxUpdatesPerRecord,
+            int publishEvery,
+            int gateWindow,
+            double gateLevel,
+            double gateTolerance)
+            implements Serializable {}
+
+    public io.retentionloop.agent.AgentSettings agentSettings() {
+        return new io.retentionloop.agent.AgentSettings(
+                agent.controlShare,
+                agent.controlSalt,
+                agent.epsilon,
+                agent.explorationFloor,
+                agent.dailyBudget,
+                agent.horizon);
+    }
+
+    /** The action catalogue: {@code agent.actions} if set, else the packaged default. */
+    public io.retentionloop.agent.ActionCatalogue catalogue() {
+        return agent.actions == null || agent.actions.isBlank()
+                ? io.retentionloop.agent.ActionCatalogue.defaults()
+                : io.retentionloop.agent.ActionCatalogue.load(Path.of(agent.actions));
+    }
+
+    public io.retentionloop.learner.DqnSettings dqnSettings() {
+        return new io.retentionloop.learner.DqnSettings(
+                learner.gamma,
+                learner.learningRate,
+                learner.hiddenLayers,
+                learner.hiddenUnits,
+                learner.batchSize,
+                learner.replayCapacity,
+                learner.targetUpdatePeriod,
+                learner.updatesPerTransition,
+                learner.seed);
+    }
 
     /** Job-level settings that belong to the application rather than to the cluster. */
     public record Runtime(
@@ -173,6 +237,14 @@ public record JobConfig(
         lifecycleRules();
         require(!kafka.bootstrapServers.isBlank(), "kafka.bootstrap-servers must be set");
         require(value.batchSize > 0, "value.batch-size must be > 0");
+        require(agent.batchSize > 0, "agent.batch-size must be > 0");
+        require(learner.maxUpdatesPerRecord >= 0, "learner.max-updates-per-record must be >= 0");
+        require(learner.publishEvery > 0, "learner.publish-every must be > 0");
+        require(learner.gateWindow > 0, "learner.gate-window must be > 0");
+        io.retentionloop.agent.ActionCatalogue c = catalogue();
+        agentSettings().validateFor(c);
+        io.retentionloop.agent.PolicyMode.parse(agent.policy, c);
+        dqnSettings();
         require(
                 !value.modelUri.isBlank(),
                 "value.model-uri must be set (train one with train-clv)");

@@ -2,6 +2,7 @@ package io.retentionloop.job;
 
 import io.retentionloop.events.IngestDeserializer;
 import io.retentionloop.events.Ingested;
+import io.retentionloop.learner.PolicySnapshot;
 import io.retentionloop.value.ModelRef;
 import java.util.Properties;
 import org.apache.flink.api.common.functions.Function;
@@ -54,6 +55,46 @@ public final class KafkaIO {
                 .setDeserializer(new ModelRefDeserializer())
                 .setProperty("isolation.level", "read_committed")
                 .build();
+    }
+
+    /** Policy versions, all of them from the start (the agent keeps the newest). */
+    public static KafkaSource<PolicySnapshot> policySource(JobConfig config) {
+        return KafkaSource.<PolicySnapshot>builder()
+                .setProperties(clientProperties(config.kafka()))
+                .setTopics(config.topics().policy())
+                .setGroupId(config.kafka().groupId() + "-policy")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new PolicyDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .build();
+    }
+
+    /** Policy snapshots; records that are not one are skipped. */
+    static final class PolicyDeserializer
+            implements org.apache.flink.connector.kafka.source.reader.deserializer
+                            .KafkaRecordDeserializationSchema<
+                    PolicySnapshot> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void deserialize(
+                org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
+                org.apache.flink.util.Collector<PolicySnapshot> out) {
+            if (record.value() == null) {
+                return;
+            }
+            try {
+                out.collect(PolicySnapshot.fromBytes(record.value()));
+            } catch (RuntimeException e) {
+                // not a policy snapshot: nothing to act on
+            }
+        }
+
+        @Override
+        public org.apache.flink.api.common.typeinfo.TypeInformation<PolicySnapshot>
+                getProducedType() {
+            return org.apache.flink.api.common.typeinfo.TypeInformation.of(PolicySnapshot.class);
+        }
     }
 
     /** Skips records that are not model announcements (logged by the scorer as nothing). */

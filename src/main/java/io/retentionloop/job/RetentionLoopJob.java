@@ -1,11 +1,23 @@
 package io.retentionloop.job;
 
+import io.retentionloop.agent.ActionCatalogue;
+import io.retentionloop.agent.AgentInput;
+import io.retentionloop.agent.AgentSettings;
+import io.retentionloop.agent.Decision;
+import io.retentionloop.agent.DecisionJson;
+import io.retentionloop.agent.Outcome;
+import io.retentionloop.agent.OutcomeJson;
+import io.retentionloop.agent.PolicyMode;
+import io.retentionloop.agent.RetentionAgentOperator;
+import io.retentionloop.agent.StateEncoder;
 import io.retentionloop.events.DeadLetter;
 import io.retentionloop.events.DeadLetterJson;
 import io.retentionloop.events.Event;
 import io.retentionloop.events.EventTimeWatermarks;
 import io.retentionloop.events.IngestRouter;
 import io.retentionloop.events.Ingested;
+import io.retentionloop.learner.PolicyLearnerFunction;
+import io.retentionloop.learner.PolicySnapshot;
 import io.retentionloop.lifecycle.UserLifecycleFunction;
 import io.retentionloop.lifecycle.WindowSnapshot;
 import io.retentionloop.value.ModelRef;
@@ -29,10 +41,19 @@ public final class RetentionLoopJob {
     private RetentionLoopJob() {}
 
     /** The sinks the graph writes to. */
-    public record Sinks(Sink<DeadLetter> deadLetters, Sink<ScoredWindow> windowSnapshots) {}
+    public record Sinks(
+            Sink<DeadLetter> deadLetters,
+            Sink<ScoredWindow> windowSnapshots,
+            Sink<Decision> decisions,
+            Sink<Decision> interventions,
+            Sink<Outcome> outcomes,
+            Sink<PolicySnapshot> policy) {}
 
     /** The sources the graph reads. */
-    public record Sources(Source<Ingested, ?, ?> events, Source<ModelRef, ?, ?> models) {}
+    public record Sources(
+            Source<Ingested, ?, ?> events,
+            Source<ModelRef, ?, ?> models,
+            Source<PolicySnapshot, ?, ?> policy) {}
 
     /** Wires the job against Kafka as configured. */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
@@ -68,12 +89,70 @@ public final class RetentionLoopJob {
                                     public byte[] value(ScoredWindow s) {
                                         return ScoredWindowJson.toJson(s);
                                     }
+                                }),
+                        KafkaIO.exactlyOnceSink(
+                                config,
+                                config.topics().decisions(),
+                                "decisions",
+                                decisions(config)),
+                        KafkaIO.exactlyOnceSink(
+                                config,
+                                config.topics().interventions(),
+                                "interventions",
+                                decisions(config)),
+                        KafkaIO.exactlyOnceSink(
+                                config,
+                                config.topics().outcomes(),
+                                "outcomes",
+                                new KafkaIO.Encoder<Outcome>() {
+                                    @Override
+                                    public byte[] key(Outcome o) {
+                                        return o.userId.getBytes(StandardCharsets.UTF_8);
+                                    }
+
+                                    @Override
+                                    public byte[] value(Outcome o) {
+                                        return OutcomeJson.toJson(o);
+                                    }
+                                }),
+                        KafkaIO.exactlyOnceSink(
+                                config,
+                                config.topics().policy(),
+                                "policy",
+                                new KafkaIO.Encoder<PolicySnapshot>() {
+                                    @Override
+                                    public byte[] key(PolicySnapshot s) {
+                                        return "policy".getBytes(StandardCharsets.UTF_8);
+                                    }
+
+                                    @Override
+                                    public byte[] value(PolicySnapshot s) {
+                                        return s.toBytes();
+                                    }
                                 }));
         defineWorkflow(
                 env,
                 config,
-                new Sources(KafkaIO.eventsSource(config), KafkaIO.modelsSource(config)),
+                new Sources(
+                        KafkaIO.eventsSource(config),
+                        KafkaIO.modelsSource(config),
+                        KafkaIO.policySource(config)),
                 sinks);
+    }
+
+    private static KafkaIO.Encoder<Decision> decisions(JobConfig config) {
+        DecisionJson json = new DecisionJson(config.catalogue());
+        return new KafkaIO.Encoder<Decision>() {
+            @Override
+            public byte[] key(Decision d) {
+                return d.userId.getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public byte[] value(Decision d) {
+                return json.toJson(d);
+            }
+        };
     }
 
     /** The graph: parse and validate, user lifecycle, value scoring, and the sinks. */
@@ -127,8 +206,91 @@ public final class RetentionLoopJob {
                                         config.value().batchSize()))
                         .uid(Uids.VALUE_SCORER);
 
+        agentAndLearner(env, config, sources, sinks, scored, snapshots);
+
         scored.sinkTo(sinks.windowSnapshots())
                 .uid(Uids.WINDOW_SNAPSHOT_SINK)
                 .name(Uids.WINDOW_SNAPSHOT_SINK);
+    }
+
+    /** The retention agent and the policy learner; the loop closes through the policy topic. */
+    private static void agentAndLearner(
+            StreamExecutionEnvironment env,
+            JobConfig config,
+            Sources sources,
+            Sinks sinks,
+            DataStream<ScoredWindow> scored,
+            SingleOutputStreamOperator<WindowSnapshot> lifecycle) {
+        ActionCatalogue catalogue = config.catalogue();
+        AgentSettings agentSettings = config.agentSettings();
+        DataStream<AgentInput> inputs =
+                scored.map(AgentInput::of)
+                        .returns(AgentInput.class)
+                        .uid("agent-windows")
+                        .name("agent-windows")
+                        .union(
+                                lifecycle
+                                        .getSideOutput(UserLifecycleFunction.REVENUE)
+                                        .map(AgentInput::of)
+                                        .returns(AgentInput.class)
+                                        .uid("agent-revenue")
+                                        .name("agent-revenue"));
+        DataStream<PolicySnapshot> policy =
+                env.fromSource(
+                                sources.policy(),
+                                WatermarkStrategy.noWatermarks(),
+                                Uids.POLICY_SOURCE)
+                        .uid(Uids.POLICY_SOURCE)
+                        .setParallelism(1);
+        SingleOutputStreamOperator<Decision> decisions =
+                inputs.keyBy(AgentInput::userId)
+                        .connect(policy.broadcast())
+                        .transform(
+                                Uids.RETENTION_AGENT,
+                                TypeInformation.of(Decision.class),
+                                new RetentionAgentOperator(
+                                        catalogue,
+                                        agentSettings,
+                                        PolicyMode.parse(config.agent().policy(), catalogue),
+                                        config.agent().batchSize(),
+                                        config.lifecycle().allowedLateness().toMillis(),
+                                        config.lifecycle().stateTtl().toMillis()))
+                        .uid(Uids.RETENTION_AGENT);
+        decisions.sinkTo(sinks.decisions()).uid(Uids.DECISIONS_SINK).name(Uids.DECISIONS_SINK);
+        decisions
+                .filter(Decision::actionable)
+                .uid("actionable")
+                .name("actionable")
+                .sinkTo(sinks.interventions())
+                .uid(Uids.INTERVENTIONS_SINK)
+                .name(Uids.INTERVENTIONS_SINK);
+        decisions
+                .getSideOutput(RetentionAgentOperator.OUTCOMES)
+                .sinkTo(sinks.outcomes())
+                .uid(Uids.OUTCOMES_SINK)
+                .name(Uids.OUTCOMES_SINK);
+
+        JobConfig.Learner l = config.learner();
+        PolicyLearnerFunction.Settings learner =
+                new PolicyLearnerFunction.Settings(
+                        config.dqnSettings(),
+                        new StateEncoder(catalogue).size(),
+                        catalogue.size(),
+                        l.maxUpdatesPerRecord(),
+                        l.publishEvery(),
+                        l.gateWindow(),
+                        l.gateLevel(),
+                        l.gateTolerance(),
+                        agentSettings);
+        decisions
+                .getSideOutput(RetentionAgentOperator.TRANSITIONS)
+                .process(new PolicyLearnerFunction(learner))
+                .uid(Uids.POLICY_LEARNER)
+                .name(Uids.POLICY_LEARNER)
+                .setParallelism(1)
+                .sinkTo(sinks.policy())
+                .uid(Uids.POLICY_SINK)
+                .name(Uids.POLICY_SINK)
+                .setParallelism(1);
     }
 }

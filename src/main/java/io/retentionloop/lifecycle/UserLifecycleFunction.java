@@ -42,6 +42,10 @@ public final class UserLifecycleFunction extends KeyedProcessFunction<String, Ev
     public static final OutputTag<DeadLetter> LATE =
             new OutputTag<>("late-events", TypeInformation.of(DeadLetter.class));
 
+    /** Accepted purchases and refunds (deduplicated, not too late): the agent's revenue. */
+    public static final OutputTag<Event> REVENUE =
+            new OutputTag<>("revenue-events", TypeInformation.of(Event.class));
+
     /** State names are part of the savepoint format: never rename them. */
     public static final String PROFILE_STATE = "profile";
 
@@ -121,6 +125,9 @@ public final class UserLifecycleFunction extends KeyedProcessFunction<String, Ev
         }
         seen.put(e.eventId, e.eventTime);
         accepted.inc();
+        if (e.type.monetary()) {
+            ctx.output(REVENUE, e);
+        }
 
         UserProfile p = profile.value();
         if (p == null) {

@@ -99,6 +99,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** Creates every topic of the job's configuration (see {@code TopicsCommand.topics}). */
+    public void createTopics(io.retentionloop.job.JobConfig.Topics topics, int partitions)
+            throws ExecutionException, InterruptedException {
+        try (Admin admin = Admin.create(clientProperties())) {
+            java.util.Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> create =
+                    io.retentionloop.ops.TopicsCommand.topics(topics, partitions, (short) 1)
+                            .values()
+                            .stream()
+                            .filter(t -> !existing.contains(t.name()))
+                            .toList();
+            admin.createTopics(create).all().get();
+        }
+    }
+
     @Override
     public void close() throws Exception {
         cluster.close();

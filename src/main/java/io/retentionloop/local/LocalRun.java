@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -50,7 +49,8 @@ public final class LocalRun {
             Path flinkConf,
             int partitions,
             Path out,
-            Duration timeout) {}
+            Duration timeout,
+            String policy) {}
 
     private final Options opt;
     private final Map<String, Long> produced = new TreeMap<>();
@@ -59,6 +59,8 @@ public final class LocalRun {
      * The world's expected purchases over the model's horizon, for tracked users at window ends.
      */
     private final Map<String, Double> truth = new java.util.HashMap<>();
+
+    private ClosedLoop loop;
 
     private final AtomicLong producedTotal = new AtomicLong();
 
@@ -83,21 +85,17 @@ public final class LocalRun {
             List<String> overrides = new ArrayList<>();
             overrides.add("kafka.bootstrap-servers=" + kafka.bootstrapServers());
             overrides.add("value.model-uri=" + model.toAbsolutePath().toUri());
+            // the oracle acts from here (it needs the world's latent state); the job logs "none"
+            overrides.add(
+                    "agent.policy=" + (opt.policy().equals("oracle") ? "none" : opt.policy()));
+            overrides.add("job.checkpoint-interval=1s");
             overrides.add("job.checkpoint-interval=2s");
             overrides.add("job.start-from=earliest");
             overrides.addAll(opt.overrides());
             JobConfig config = JobConfig.load(opt.config(), overrides);
             JobConfig.Topics t = config.topics();
-            Map<String, Integer> topics = new LinkedHashMap<>();
-            topics.put(t.events(), opt.partitions());
-            topics.put(t.deadLetters(), 1);
-            topics.put(t.windowSnapshots(), opt.partitions());
-            topics.put(t.interventions(), opt.partitions());
-            topics.put(t.outcomes(), opt.partitions());
-            topics.put(t.policy(), 1);
-            topics.put(t.models(), 1);
-            kafka.createTopics(topics, List.of(t.policy(), t.models()));
-            say("Kafka at " + kafka.bootstrapServers() + ", topics " + topics.keySet());
+            kafka.createTopics(config.topics(), opt.partitions());
+            say("Kafka at " + kafka.bootstrapServers());
 
             Configuration flinkConf = flinkConf(config);
             try (LocalFlink flink = LocalFlink.start(flinkConf, 1, config.job().parallelism())) {
@@ -133,6 +131,8 @@ public final class LocalRun {
                         kafka.clientProperties(),
                         t.windowSnapshots(),
                         t.deadLetters(),
+                        t.decisions(),
+                        t.outcomes(),
                         this::tracked)) {
             SnapshotExpectation expectation = new SnapshotExpectation(opt.start().toEpochMilli());
             long simEnd = simulate(world, kafka, config, expectation, tally);
@@ -140,12 +140,10 @@ public final class LocalRun {
             long expectedTotal = expected.values().stream().mapToLong(Long::longValue).sum();
             say("simulation done: " + producedTotal.get() + " records; waiting for the job");
             waitForSnapshots(tally, expectedTotal, config.lifecycleRules(), simEnd);
-            // dead letters commit with the same checkpoint; one more interval to be sure
-            Thread.sleep(config.job().checkpointInterval().toMillis() * 2);
             if (flink.status(job).isGloballyTerminalState()) {
                 throw new IllegalStateException("job ended early: " + flink.status(job));
             }
-            Map<String, Double> metrics = stableMetrics(new FlinkRest(rest), job);
+            Map<String, Double> metrics = awaitAccounted(new FlinkRest(rest), job, tally);
             RunSummary summary =
                     RunSummary.of(
                             opt,
@@ -155,6 +153,7 @@ public final class LocalRun {
                             expected,
                             expectation.users(),
                             truth,
+                            loop,
                             (System.nanoTime() - t0) / 1e9);
             say("stopping the job");
             flink.cancel(job);
@@ -202,6 +201,7 @@ public final class LocalRun {
         p.put("max.request.size", String.valueOf(4 * 1024 * 1024));
         String topic = config.topics().events();
         Simulator sim = new Simulator(world, opt.users(), opt.seed(), opt.start());
+        loop = new ClosedLoop(sim, config, opt.policy(), opt.start().toEpochMilli(), opt.days());
         long lastReport = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -236,6 +236,18 @@ public final class LocalRun {
                     };
             for (int day = 0; day < opt.days(); day++) {
                 sim.simulateDay(day, sink);
+                long dayEnd = opt.start().toEpochMilli() + (day + 1) * DAY;
+                if (config.lifecycleRules().windowEndFor(dayEnd - 1) == dayEnd) {
+                    // close the window now (nothing earlier will come), wait for the job's
+                    // decisions, and let the world react before it lives another day
+                    heartbeat(
+                            producer,
+                            topic,
+                            dayEnd + config.watermarks().maxOutOfOrderness().toMillis());
+                    producer.flush();
+                    long expected = expectation.expectedAt(config.lifecycleRules(), dayEnd);
+                    loop.react(dayEnd, tally.awaitDecisions(dayEnd, expected, opt.timeout()));
+                }
                 if (System.nanoTime() - lastReport > 2_000_000_000L || day == opt.days() - 1) {
                     lastReport = System.nanoTime();
                     say(
@@ -304,6 +316,30 @@ public final class LocalRun {
             Thread.sleep(200);
         }
         say("timed out after " + opt.timeout() + " waiting for window snapshots");
+    }
+
+    /**
+     * Waits until every produced record is accounted for (accepted, dead-lettered as read from the
+     * committed topic, or dropped as a duplicate): the last days' output commits with later
+     * checkpoints. Gives up after the timeout; the summary's check then fails.
+     */
+    private Map<String, Double> awaitAccounted(FlinkRest rest, JobID job, TopicTally tally)
+            throws Exception {
+        long deadline = System.nanoTime() + opt.timeout().toNanos();
+        Map<String, Double> metrics = stableMetrics(rest, job);
+        while (System.nanoTime() < deadline) {
+            long accounted =
+                    (long) FlinkRest.total(metrics, ".eventsAccepted")
+                            + (long) FlinkRest.total(metrics, ".duplicatesDropped")
+                            + tally.deadLetters();
+            if (accounted >= producedTotal.get()) {
+                return metrics;
+            }
+            Thread.sleep(1000);
+            metrics = stableMetrics(rest, job);
+        }
+        say("timed out waiting for every produced record to be accounted for");
+        return metrics;
     }
 
     /** The job's counters, read until two reads agree (the REST metrics lag a little). */

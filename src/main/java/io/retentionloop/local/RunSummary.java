@@ -26,6 +26,7 @@ final class RunSummary {
             Map<Long, Long> expected,
             int usersSeen,
             Map<String, Double> truth,
+            ClosedLoop loop,
             double seconds) {
         ObjectNode j = LocalRun.json().createObjectNode();
         RunSummary s = new RunSummary(j);
@@ -73,6 +74,26 @@ final class RunSummary {
                 });
         j.put("scored_windows", (long) FlinkRest.total(metrics, ".windowsScored"));
         valueModel(j.putObject("value_model"), tally, truth);
+        j.put("policy", opt.policy());
+        j.put("decisions", tally.decisions());
+        ObjectNode byAction = j.putObject("decisions_by_action");
+        tally.decisionsByAction().forEach(byAction::put);
+        long interventions = loop.sent().values().stream().mapToLong(Long::longValue).sum();
+        j.put("interventions", interventions);
+        ObjectNode sentBy = j.putObject("interventions_by_action");
+        loop.sent().forEach(sentBy::put);
+        j.put("rewards_matured", tally.outcomes());
+        j.put("reward_sum", tally.rewardSum());
+        Map<Long, Long> versions = tally.policyVersionsByWindow();
+        j.put(
+                "policy_versions",
+                versions.values().stream().mapToLong(Long::longValue).max().orElse(0));
+        ObjectNode byWindow = j.putObject("policy_version_by_window");
+        versions.forEach((w, v) -> byWindow.put(Instant.ofEpochMilli(w).toString(), v));
+        j.put("control_group_treated", loop.controlTreated());
+        j.put("max_daily_budget_share", loop.maxDailyBudgetShare());
+        j.put("profit_per_user", loop.profitPerUser(loop.start(), loop.end()));
+        j.put("profit_per_user_last_quarter", loop.profitPerUser(loop.lastQuarter(), loop.end()));
         j.put("seconds", Math.round(seconds * 10) / 10.0);
 
         long badProduced =
@@ -98,6 +119,11 @@ final class RunSummary {
                 rejected.equals(injected));
         s.check("one_snapshot_per_live_user_per_closed_window", actual.equals(expected));
         s.check("no_snapshot_emitted_twice", tally.duplicateSnapshots() == 0);
+        s.check(
+                "one_decision_per_scored_window",
+                tally.decisions() == tally.snapshots() && tally.duplicateDecisions() == 0);
+        s.check("control_group_never_treated", loop.controlTreated() == 0);
+        s.check("daily_budget_never_exceeded", loop.maxDailyBudgetShare() <= 1 + 1e-9);
         ObjectNode c = j.putObject("checks");
         s.checks.forEach(c::put);
         return s;
@@ -166,6 +192,22 @@ final class RunSummary {
         line("scored windows", "scored_windows");
         JsonNodeView.printModel(json.get("value_model"));
         line("window snapshots", "window_snapshots");
+        System.out.printf("  %-24s %s%n", "policy", json.get("policy").asText());
+        line("decisions", "decisions");
+        line("interventions", "interventions");
+        json.get("interventions_by_action")
+                .fields()
+                .forEachRemaining(
+                        e ->
+                                System.out.printf(
+                                        "      %-18s %,12d%n", e.getKey(), e.getValue().asLong()));
+        line("rewards matured", "rewards_matured");
+        line("policy versions", "policy_versions");
+        System.out.printf(
+                "  %-24s %12.2f%n", "profit per user", json.get("profit_per_user").asDouble());
+        System.out.printf(
+                "  %-24s %12.1f%%%n",
+                "max daily budget used", 100 * json.get("max_daily_budget_share").asDouble());
         line("  expected", "window_snapshots_expected");
         System.out.printf("  %-24s %10.1f s%n", "run time", json.get("seconds").asDouble());
         boolean ok = checks.values().stream().allMatch(b -> b);

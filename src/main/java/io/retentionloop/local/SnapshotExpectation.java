@@ -54,6 +54,11 @@ public final class SnapshotExpectation {
         return out;
     }
 
+    /** Expected snapshots at the window end {@code w} from the events seen so far. */
+    public long expectedAt(LifecycleRules rules, long w) {
+        return liveUsers(rules, w).size();
+    }
+
     /** Users expected to have a snapshot at window end {@code w}. */
     public java.util.Set<String> liveUsers(LifecycleRules rules, long w) {
         int expireDays = (int) (rules.expireAfter().toMillis() / DAY);

@@ -46,8 +46,12 @@ final class TopicTally implements AutoCloseable {
             Properties client,
             String snapshotTopic,
             String deadLetterTopic,
+            String decisionTopic,
+            String outcomeTopic,
             java.util.function.Predicate<String> track) {
         this.track = track;
+        this.decisionTopic = decisionTopic;
+        this.outcomeTopic = outcomeTopic;
         Properties p = new Properties();
         p.putAll(client);
         p.put("isolation.level", "read_committed");
@@ -58,7 +62,7 @@ final class TopicTally implements AutoCloseable {
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.snapshotTopic = snapshotTopic;
         this.deadLetterTopic = deadLetterTopic;
-        consumer.subscribe(List.of(snapshotTopic, deadLetterTopic));
+        consumer.subscribe(List.of(snapshotTopic, deadLetterTopic, decisionTopic, outcomeTopic));
         this.thread = new Thread(this::run, "local-run-tally");
         thread.setDaemon(true);
         thread.start();
@@ -69,6 +73,10 @@ final class TopicTally implements AutoCloseable {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 if (r.topic().equals(snapshotTopic)) {
                     countSnapshot(ScoredWindowJson.fromJson(r.value()));
+                } else if (r.topic().equals(decisionTopic)) {
+                    countDecision(read(r.value()));
+                } else if (r.topic().equals(outcomeTopic)) {
+                    countOutcome(read(r.value()));
                 } else if (r.topic().equals(deadLetterTopic)) {
                     String reason = DeadLetterJson.fromJson(r.value()).reason.code();
                     synchronized (this) {
@@ -95,6 +103,121 @@ final class TopicTally implements AutoCloseable {
         snapshotsByWindow.merge(s.windowEnd, 1L, Long::sum);
         latestWindowEnd = Math.max(latestWindowEnd, s.windowEnd);
         snapshots.incrementAndGet();
+    }
+
+    /** A decision as the runner needs it. */
+    record Seen(
+            String userId,
+            long windowEnd,
+            String action,
+            String stage,
+            boolean control,
+            double expectedSpend,
+            double expectedCost,
+            long policyVersion) {}
+
+    private final String decisionTopic;
+    private final String outcomeTopic;
+    private final Map<Long, List<Seen>> decisionsByWindow = new TreeMap<>();
+    private final Set<String> seenDecisions = new HashSet<>();
+    private final Map<String, Long> decisionsByAction = new TreeMap<>();
+    private final Map<Long, Long> policyVersionsByWindow = new TreeMap<>();
+    private final AtomicLong duplicateDecisions = new AtomicLong();
+    private final AtomicLong controlTreated = new AtomicLong();
+    private final AtomicLong outcomes = new AtomicLong();
+    private final Set<String> seenOutcomes = new HashSet<>();
+    private double rewardSum;
+    private final com.fasterxml.jackson.databind.ObjectMapper json =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private com.fasterxml.jackson.databind.JsonNode read(byte[] value) {
+        try {
+            return json.readTree(value);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private synchronized void countDecision(com.fasterxml.jackson.databind.JsonNode d) {
+        if (!seenDecisions.add(d.get("decision_id").asText())) {
+            duplicateDecisions.incrementAndGet();
+            return;
+        }
+        Seen s =
+                new Seen(
+                        d.get("user_id").asText(),
+                        java.time.Instant.parse(d.get("window_end").asText()).toEpochMilli(),
+                        d.get("action").asText(),
+                        d.path("stage").asText(),
+                        d.get("control_group").asBoolean(),
+                        d.path("expected_spend").asDouble(0),
+                        d.path("expected_cost").asDouble(0),
+                        d.path("policy_version").asLong(0));
+        decisionsByWindow.computeIfAbsent(s.windowEnd(), w -> new java.util.ArrayList<>()).add(s);
+        decisionsByAction.merge(s.action(), 1L, Long::sum);
+        policyVersionsByWindow.merge(s.windowEnd(), s.policyVersion(), Math::max);
+        if (s.control() && !s.action().equals("none")) {
+            controlTreated.incrementAndGet();
+        }
+        notifyAll();
+    }
+
+    private synchronized void countOutcome(com.fasterxml.jackson.databind.JsonNode o) {
+        if (seenOutcomes.add(o.get("decision_id").asText())) {
+            outcomes.incrementAndGet();
+            rewardSum += o.get("reward").asDouble();
+        }
+    }
+
+    /**
+     * Waits until {@code expected} decisions for the window ending at {@code windowEnd} are
+     * committed, and hands them over (each window once).
+     */
+    synchronized List<Seen> awaitDecisions(long windowEnd, long expected, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (decisionsByWindow.getOrDefault(windowEnd, List.of()).size() < expected) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new IllegalStateException(
+                        "timed out waiting for "
+                                + expected
+                                + " decisions of window "
+                                + java.time.Instant.ofEpochMilli(windowEnd)
+                                + ", have "
+                                + decisionsByWindow.getOrDefault(windowEnd, List.of()).size());
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return new java.util.ArrayList<>(decisionsByWindow.get(windowEnd));
+    }
+
+    synchronized long decisions() {
+        return seenDecisions.size();
+    }
+
+    synchronized Map<String, Long> decisionsByAction() {
+        return new TreeMap<>(decisionsByAction);
+    }
+
+    synchronized Map<Long, Long> policyVersionsByWindow() {
+        return new TreeMap<>(policyVersionsByWindow);
+    }
+
+    long duplicateDecisions() {
+        return duplicateDecisions.get();
+    }
+
+    long controlTreated() {
+        return controlTreated.get();
+    }
+
+    synchronized long outcomes() {
+        return outcomes.get();
+    }
+
+    synchronized double rewardSum() {
+        return rewardSum;
     }
 
     long snapshots() {

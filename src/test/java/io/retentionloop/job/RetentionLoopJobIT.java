@@ -81,14 +81,13 @@ class RetentionLoopJobIT {
                                 "topics.dead-letters=crash-dlq",
                                 "topics.window-snapshots=crash-snapshots",
                                 "topics.models=crash-models",
+                                "topics.decisions=crash-decisions",
+                                "topics.interventions=crash-interventions",
+                                "topics.outcomes=crash-outcomes",
+                                "topics.policy=crash-policy",
+                                "agent.horizon=7d",
                                 "value.model-uri=" + TestModels.tiny(1).toUri()));
-        kafka.createTopics(
-                Map.of(
-                        "crash-events", PARTITIONS,
-                        "crash-dlq", 1,
-                        "crash-snapshots", 2,
-                        "crash-models", 1),
-                List.of("crash-models"));
+        kafka.createTopics(config.topics(), PARTITIONS);
 
         Configuration flinkConf = new Configuration();
         flinkConf.setString("state.backend.type", "rocksdb");
@@ -122,7 +121,8 @@ class RetentionLoopJobIT {
                     () ->
                             reader.poll()
                                     && reader.snapshots.size() >= expectedTotal
-                                    && reader.deadLetters.size() >= gen.bad,
+                                    && reader.deadLetters.size() >= gen.bad
+                                    && reader.decisions.size() >= expectedTotal,
                     Duration.ofMinutes(3));
             // anything emitted twice would arrive with the same or a later checkpoint
             Thread.sleep(2000);
@@ -174,6 +174,30 @@ class RetentionLoopJobIT {
                     .extracting(d -> d.reason)
                     .containsOnly(
                             DeadLetterReason.MALFORMED_JSON, DeadLetterReason.NEGATIVE_AMOUNT);
+
+            // one decision per scored window, none twice, none lost, control group never treated
+            Map<String, Integer> perDecision = new HashMap<>();
+            for (var d : reader.decisions) {
+                perDecision.merge(d.get("decision_id").asText(), 1, Integer::sum);
+                if (d.get("control_group").asBoolean()) {
+                    assertThat(d.get("action").asText()).isEqualTo("none");
+                }
+                assertThat(d.get("propensity").asDouble()).isGreaterThan(0);
+            }
+            assertThat(perDecision.values()).allMatch(n -> n == 1);
+            assertThat(perDecision).hasSize((int) expectedTotal);
+            // rewards of decisions whose horizon (7 d + 1 d lateness) ended by day 35, each once
+            long maturable =
+                    expected.entrySet().stream()
+                            .filter(e -> e.getKey() + 8 * DAY <= START + DAYS * DAY)
+                            .mapToLong(Map.Entry::getValue)
+                            .sum();
+            Map<String, Integer> perOutcome = new HashMap<>();
+            reader.outcomes.forEach(
+                    o -> perOutcome.merge(o.get("decision_id").asText(), 1, Integer::sum));
+            assertThat(perOutcome.values()).allMatch(n -> n == 1);
+            assertThat(perOutcome.keySet()).isSubsetOf(perDecision.keySet());
+            assertThat((long) perOutcome.size()).isEqualTo(maturable);
 
             // the features survived the crash: a user's purchase count is exact
             String user = gen.purchases.keySet().iterator().next();
@@ -300,6 +324,10 @@ class RetentionLoopJobIT {
         final KafkaConsumer<byte[], byte[]> consumer;
         final List<WindowSnapshot> snapshots = new ArrayList<>();
         final List<DeadLetter> deadLetters = new ArrayList<>();
+        final List<com.fasterxml.jackson.databind.JsonNode> decisions = new ArrayList<>();
+        final List<com.fasterxml.jackson.databind.JsonNode> outcomes = new ArrayList<>();
+        final com.fasterxml.jackson.databind.ObjectMapper json =
+                new com.fasterxml.jackson.databind.ObjectMapper();
 
         Reader() {
             Properties p = kafka.clientProperties();
@@ -309,7 +337,8 @@ class RetentionLoopJobIT {
             consumer =
                     new KafkaConsumer<>(
                             p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            consumer.subscribe(List.of("crash-snapshots", "crash-dlq"));
+            consumer.subscribe(
+                    List.of("crash-snapshots", "crash-dlq", "crash-decisions", "crash-outcomes"));
         }
 
         boolean poll() {
@@ -319,8 +348,15 @@ class RetentionLoopJobIT {
                     assertThat(s.expectedPurchases).isNotNegative();
                     assertThat(s.modelVersion).startsWith("clv-");
                     snapshots.add(s.snapshot);
-                } else {
+                } else if (r.topic().equals("crash-dlq")) {
                     deadLetters.add(DeadLetterJson.fromJson(r.value()));
+                } else {
+                    try {
+                        (r.topic().equals("crash-decisions") ? decisions : outcomes)
+                                .add(json.readTree(r.value()));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
                 }
             }
             return true;

@@ -1,0 +1,115 @@
+package io.retentionloop.agent;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How the retention agent decides: control group, exploration, budget and reward horizon. Read once
+ * at start (the {@code agent} block of the application config); invalid values fail with the key
+ * named.
+ *
+ * @param controlShare fraction of users, by a stable hash of their id, who never get an action (the
+ *     global control group uplift is measured against), in [0, 1)
+ * @param controlSalt salt of that hash; changing it reshuffles the control group
+ * @param epsilon probability of exploring: choosing uniformly among the allowed actions instead of
+ *     the greedy one, in [0, 1]
+ * @param explorationFloor minimum probability of every allowed action outside the control group, in
+ *     (0, 1 / number of actions]: keeps every logged decision usable for off-policy evaluation
+ * @param dailyBudget hard cap on the expected cost of the actions chosen per (event-time, UTC) day,
+ *     in the base currency, >= 0
+ * @param horizon reward horizon H: a decision at window end t earns the revenue in (t, t + H]
+ */
+public record AgentSettings(
+        double controlShare,
+        String controlSalt,
+        double epsilon,
+        double explorationFloor,
+        double dailyBudget,
+        Duration horizon)
+        implements Serializable {
+
+    public static final double DEFAULT_CONTROL_SHARE = 0.05;
+    public static final String DEFAULT_CONTROL_SALT = "retention-loop-control-v1";
+    public static final double DEFAULT_EPSILON = 0.1;
+    public static final double DEFAULT_EXPLORATION_FLOOR = 0.01;
+    public static final double DEFAULT_DAILY_BUDGET = 1000.0;
+    public static final Duration DEFAULT_HORIZON = Duration.ofDays(28);
+
+    public AgentSettings {
+        require(
+                controlShare >= 0 && controlShare < 1,
+                "agent.control-share must be in [0, 1), was " + controlShare);
+        require(
+                controlSalt != null && !controlSalt.isBlank(),
+                "agent.control-salt must not be blank");
+        require(epsilon >= 0 && epsilon <= 1, "agent.epsilon must be in [0, 1], was " + epsilon);
+        require(
+                explorationFloor > 0 && explorationFloor < 1,
+                "agent.exploration-floor must be in (0, 1), was "
+                        + explorationFloor
+                        + " (0 would give some allowed action probability 0)");
+        require(
+                Double.isFinite(dailyBudget) && dailyBudget >= 0,
+                "agent.daily-budget must be a finite amount >= 0, was " + dailyBudget);
+        require(
+                horizon != null && !horizon.isNegative() && !horizon.isZero(),
+                "agent.horizon must be > 0, was " + horizon);
+    }
+
+    /** Every default. */
+    public static AgentSettings defaults() {
+        return new AgentSettings(
+                DEFAULT_CONTROL_SHARE,
+                DEFAULT_CONTROL_SALT,
+                DEFAULT_EPSILON,
+                DEFAULT_EXPLORATION_FLOOR,
+                DEFAULT_DAILY_BUDGET,
+                DEFAULT_HORIZON);
+    }
+
+    /**
+     * Checks what depends on the catalogue: the floor times the number of actions must not exceed
+     * 1, or the floors alone would not fit in one probability distribution.
+     */
+    public AgentSettings validateFor(ActionCatalogue catalogue) {
+        require(
+                explorationFloor * catalogue.size() <= 1,
+                "agent.exploration-floor × "
+                        + catalogue.size()
+                        + " actions must be <= 1, was "
+                        + explorationFloor * catalogue.size());
+        return this;
+    }
+
+    public long horizonMillis() {
+        return horizon.toMillis();
+    }
+
+    public AgentSettings withEpsilon(double e) {
+        return new AgentSettings(
+                controlShare, controlSalt, e, explorationFloor, dailyBudget, horizon);
+    }
+
+    public AgentSettings withExplorationFloor(double f) {
+        return new AgentSettings(controlShare, controlSalt, epsilon, f, dailyBudget, horizon);
+    }
+
+    public AgentSettings withControlShare(double s) {
+        return new AgentSettings(s, controlSalt, epsilon, explorationFloor, dailyBudget, horizon);
+    }
+
+    public AgentSettings withDailyBudget(double b) {
+        return new AgentSettings(controlShare, controlSalt, epsilon, explorationFloor, b, horizon);
+    }
+
+    public AgentSettings withHorizon(Duration h) {
+        return new AgentSettings(
+                controlShare, controlSalt, epsilon, explorationFloor, dailyBudget, h);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

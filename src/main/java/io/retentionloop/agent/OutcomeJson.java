@@ -1,0 +1,75 @@
+package io.retentionloop.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+
+/**
+ * JSON form of an {@link Outcome} on the {@code outcomes} topic: {@code schema_version}, {@code
+ * decision_id}, {@code user_id}, {@code window_end} and {@code matures_at} (ISO), {@code action},
+ * {@code action_index}, {@code propensity}, {@code policy_version}, {@code control_group}, {@code
+ * purchases}, {@code revenue}, {@code refunds}, {@code cost}, {@code reward} (= revenue − refunds −
+ * cost) and {@code done}.
+ */
+public final class OutcomeJson {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private OutcomeJson() {}
+
+    public static byte[] toJson(Outcome o) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("schema_version", SCHEMA_VERSION);
+        n.put("decision_id", o.decisionId);
+        n.put("user_id", o.userId);
+        n.put("window_end", Instant.ofEpochMilli(o.windowEnd).toString());
+        n.put("matures_at", Instant.ofEpochMilli(o.maturesAt).toString());
+        n.put("action", o.actionId);
+        n.put("action_index", o.actionIndex);
+        n.put("propensity", o.propensity);
+        n.put("policy_version", o.policyVersion);
+        n.put("control_group", o.controlGroup);
+        n.put("purchases", o.purchases);
+        n.put("revenue", o.revenue);
+        n.put("refunds", o.refunds);
+        n.put("cost", o.cost);
+        n.put("reward", o.reward);
+        n.put("done", o.done);
+        try {
+            return MAPPER.writeValueAsBytes(n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Outcome fromJson(byte[] json) {
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+        }
+        Outcome o = new Outcome();
+        o.decisionId = n.path("decision_id").asText();
+        o.userId = n.path("user_id").asText();
+        o.windowEnd = Instant.parse(n.path("window_end").asText()).toEpochMilli();
+        o.maturesAt = Instant.parse(n.path("matures_at").asText()).toEpochMilli();
+        o.actionId = n.path("action").asText();
+        o.actionIndex = n.path("action_index").asInt();
+        o.propensity = n.path("propensity").asDouble();
+        o.policyVersion = n.path("policy_version").asLong();
+        o.controlGroup = n.path("control_group").asBoolean();
+        o.purchases = n.path("purchases").asInt();
+        o.revenue = n.path("revenue").asDouble();
+        o.refunds = n.path("refunds").asDouble();
+        o.cost = n.path("cost").asDouble();
+        o.reward = n.path("reward").asDouble();
+        o.done = n.path("done").asBoolean();
+        return o;
+    }
+}

@@ -1,0 +1,68 @@
+package io.retentionloop.agent;
+
+/**
+ * A decision waiting for its reward: what the agent keeps per user (in keyed state, a Flink POJO)
+ * from the decision at window end t until the watermark passes t + H. Events of the user in (t, t +
+ * H] are attributed to it as they arrive; {@link RewardAttribution#mature} turns it into an outcome
+ * and a transition.
+ */
+public class PendingDecision {
+
+    public Decision decision;
+
+    /** The encoded state the decision was made in (s). */
+    public double[] state;
+
+    /** The encoded state at the user's next window end (s'), once known. */
+    public double[] nextState;
+
+    /** t + H: when the reward is complete (event time, epoch millis). */
+    public long maturesAt;
+
+    /** Sum of purchase amounts in (t, t + H]. */
+    public double revenue;
+
+    /** Sum of refund amounts in (t, t + H]. */
+    public double refunds;
+
+    /** Number of purchases in (t, t + H]. */
+    public int purchases;
+
+    /** The action's fixed cost, as the catalogue said at the decision. */
+    public double fixedCost;
+
+    /** The action's revenue share, as the catalogue said at the decision. */
+    public double revenueShare;
+
+    public PendingDecision() {}
+
+    /** Revenue minus refunds: what the decision is credited with, never below 0 for costs. */
+    public double attributedRevenue() {
+        return revenue - refunds;
+    }
+
+    /** The action's cost given the revenue attributed so far. */
+    public double cost() {
+        return fixedCost + revenueShare * Math.max(0, attributedRevenue());
+    }
+
+    /** Sets s' unless it is already set (the first window after the decision is the next one). */
+    public boolean offerNextState(double[] s) {
+        if (nextState != null) {
+            return false;
+        }
+        nextState = s;
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "PendingDecision("
+                + (decision == null ? null : decision.decisionId)
+                + ", matures "
+                + maturesAt
+                + ", revenue "
+                + revenue
+                + ")";
+    }
+}

@@ -1,0 +1,458 @@
+package io.retentionloop.agent;
+
+import io.retentionloop.events.Event;
+import io.retentionloop.events.EventType;
+import io.retentionloop.learner.PolicyNetwork;
+import io.retentionloop.learner.PolicySnapshot;
+import io.retentionloop.learner.Transition;
+import io.retentionloop.value.ScoredWindow;
+import io.retentionloop.value.model.ValuePrediction;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code retention-agent} operator, keyed by user; the second input broadcasts policy versions.
+ * For every scored window it builds the state (features, value outputs, intervention history), gets
+ * Q-values from the current policy — for all windows that close at one watermark in one network
+ * call —, applies the control group, eligibility, cooldowns, frequency cap and this subtask's share
+ * of the daily budget, picks an action with exploration, and logs the decision with its propensity.
+ * Purchases and refunds are attributed in event time to every decision whose horizon holds them; at
+ * {@code t + H} (+ allowed lateness) a decision matures into an {@link Outcome} and a {@link
+ * Transition} for the learner.
+ *
+ * <p>The daily budget is a hard cap: each of the {@code p} subtasks may commit {@code 1/p} of what
+ * is left of the day's budget; after a restore at another parallelism the day's spending so far is
+ * summed and the rest split again, so the total never exceeds the budget.
+ */
+public final class RetentionAgentOperator extends AbstractStreamOperator<Decision>
+        implements TwoInputStreamOperator<AgentInput, PolicySnapshot, Decision>,
+                Triggerable<String, VoidNamespace> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionAgentOperator.class);
+
+    public static final OutputTag<Outcome> OUTCOMES =
+            new OutputTag<>("outcomes", TypeInformation.of(Outcome.class));
+    public static final OutputTag<Transition> TRANSITIONS =
+            new OutputTag<>("transitions", TypeInformation.of(Transition.class));
+
+    /** State names: part of the savepoint format. */
+    public static final String HISTORY_STATE = "intervention-history";
+
+    public static final String PENDING_STATE = "pending-decisions";
+    public static final String LOOKAHEAD_STATE = "lookahead-revenue";
+    public static final String LAST_DECISION_STATE = "last-decision-window";
+    public static final String POLICY_STATE = "policy";
+    public static final String BUDGET_STATE = "budget";
+
+    private final ActionCatalogue catalogue;
+    private final AgentSettings settings;
+    private final PolicyMode mode;
+    private final int batchSize;
+    private final long allowedLatenessMs;
+    private final long stateTtlMs;
+
+    private transient StateEncoder encoder;
+    private transient ActionSelector selector;
+    private transient ActionSelector fixedSelector;
+    private transient RewardAttribution attribution;
+    private transient ValueState<InterventionHistory> history;
+    private transient ListState<PendingDecision> pending;
+    private transient ListState<Event> lookahead;
+    private transient ValueState<Long> lastDecision;
+    private transient InternalTimerService<VoidNamespace> timers;
+
+    private transient ListState<PolicySnapshot> policyState;
+    private transient PolicySnapshot policy;
+    private transient PolicyNetwork network;
+    private transient ListState<BudgetShare> budgetState;
+    private transient BudgetShare budget;
+    private transient List<StreamRecord<AgentInput>> buffer;
+
+    private transient Counter decisions;
+    private transient Counter explored;
+    private transient Counter controlDecisions;
+    private transient Counter budgetDenied;
+    private transient Counter matured;
+    private transient Counter[] perAction;
+
+    public RetentionAgentOperator(
+            ActionCatalogue catalogue,
+            AgentSettings settings,
+            PolicyMode mode,
+            int batchSize,
+            long allowedLatenessMs,
+            long stateTtlMs) {
+        this.catalogue = catalogue;
+        this.settings = settings.validateFor(catalogue);
+        this.mode = mode;
+        this.batchSize = batchSize;
+        this.allowedLatenessMs = allowedLatenessMs;
+        this.stateTtlMs = stateTtlMs;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        policyState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        POLICY_STATE, TypeInformation.of(PolicySnapshot.class)));
+        for (PolicySnapshot s : policyState.get()) {
+            if (policy == null || s.version > policy.version) {
+                policy = s;
+            }
+        }
+        budgetState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        BUDGET_STATE, TypeInformation.of(BudgetShare.class)));
+        budget =
+                BudgetShare.restore(
+                        budgetState.get(),
+                        getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        encoder = new StateEncoder(catalogue);
+        selector = new ActionSelector(settings);
+        fixedSelector = new ActionSelector(mode.uniform() ? 1.0 : 0.0, settings.explorationFloor());
+        attribution = new RewardAttribution(settings);
+        StateTtlConfig ttl =
+                StateTtlConfig.newBuilder(java.time.Duration.ofMillis(stateTtlMs))
+                        .updateTtlOnCreateAndWrite()
+                        .neverReturnExpired()
+                        .build();
+        ValueStateDescriptor<InterventionHistory> h =
+                new ValueStateDescriptor<>(
+                        HISTORY_STATE, TypeInformation.of(InterventionHistory.class));
+        h.enableTimeToLive(ttl);
+        ListStateDescriptor<PendingDecision> p =
+                new ListStateDescriptor<>(PENDING_STATE, TypeInformation.of(PendingDecision.class));
+        p.enableTimeToLive(ttl);
+        ListStateDescriptor<Event> l =
+                new ListStateDescriptor<>(LOOKAHEAD_STATE, TypeInformation.of(Event.class));
+        l.enableTimeToLive(ttl);
+        ValueStateDescriptor<Long> last =
+                new ValueStateDescriptor<>(LAST_DECISION_STATE, TypeInformation.of(Long.class));
+        last.enableTimeToLive(ttl);
+        history = getPartitionedState(h);
+        pending = getPartitionedState(p);
+        lookahead = getPartitionedState(l);
+        lastDecision = getPartitionedState(last);
+        timers = getInternalTimerService("agent-maturity", VoidNamespaceSerializer.INSTANCE, this);
+        buffer = new ArrayList<>();
+        if (policy != null) {
+            network = PolicyNetwork.fromSnapshot(policy);
+        }
+
+        MetricGroup m = getRuntimeContext().getMetricGroup();
+        decisions = m.counter("decisions");
+        explored = m.counter("decisionsExplored");
+        controlDecisions = m.counter("controlGroupDecisions");
+        budgetDenied = m.counter("budgetDenied");
+        matured = m.counter("rewardsMatured");
+        perAction = new Counter[catalogue.size()];
+        for (int a = 0; a < catalogue.size(); a++) {
+            perAction[a] = m.addGroup("action", catalogue.id(a)).counter("decisionsByAction");
+        }
+        m.gauge("policyVersion", () -> policy == null ? 0L : policy.version);
+        m.gauge("budgetSpentToday", () -> budget.spent);
+    }
+
+    @Override
+    public void processElement1(StreamRecord<AgentInput> element) throws Exception {
+        AgentInput in = element.getValue();
+        if (in.window != null) {
+            buffer.add(element.copy(in));
+            if (buffer.size() >= batchSize) {
+                flush();
+            }
+        } else {
+            attribute(in.event);
+        }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<PolicySnapshot> element) throws Exception {
+        PolicySnapshot s = element.getValue();
+        if (policy != null && s.version <= policy.version) {
+            return;
+        }
+        if (s.actionCount != catalogue.size() || s.stateSize != encoder.size()) {
+            LOG.warn(
+                    "ignoring policy v{}: {} actions x {} state, expected {} x {}",
+                    s.version,
+                    s.actionCount,
+                    s.stateSize,
+                    catalogue.size(),
+                    encoder.size());
+            return;
+        }
+        flush(); // decisions waiting were asked of the old policy
+        policy = s;
+        network = PolicyNetwork.fromSnapshot(s);
+        LOG.info("policy v{} in use ({} updates)", s.version, s.updates);
+    }
+
+    /** Event time comes from the users' input; policy versions carry none. */
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        flush();
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void processWatermark2(Watermark mark) {}
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        policyState.update(policy == null ? List.of() : List.of(policy));
+        budgetState.update(List.of(budget));
+    }
+
+    /** Decides for every buffered window: states first, then one policy call, then choices. */
+    private void flush() throws Exception {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        int n = buffer.size();
+        double[][] states = new double[n][];
+        boolean[][] allowed = new boolean[n][];
+        boolean[] control = new boolean[n];
+        InterventionHistory[] histories = new InterventionHistory[n];
+        for (int i = 0; i < n; i++) {
+            ScoredWindow w = buffer.get(i).getValue().window;
+            setCurrentKey(w.snapshot.userId);
+            InterventionHistory h = history.value();
+            if (h == null) {
+                h = InterventionHistory.create(catalogue);
+            }
+            histories[i] = h;
+            states[i] = encoder.encode(w.snapshot, prediction(w), h);
+            control[i] =
+                    ControlGroup.isControl(
+                            w.snapshot.userId, settings.controlShare(), settings.controlSalt());
+            allowed[i] =
+                    control[i]
+                            ? Constraints.noneOnly(catalogue)
+                            : Constraints.allowed(
+                                    catalogue, w.snapshot.stage, h, w.snapshot.windowEnd);
+            offerNextState(states[i], w.snapshot.windowEnd);
+        }
+        double[][] q = qValues(states);
+        for (int i = 0; i < n; i++) {
+            StreamRecord<AgentInput> r = buffer.get(i);
+            ScoredWindow w = r.getValue().window;
+            setCurrentKey(w.snapshot.userId);
+            Decision d = decide(w, states[i], q[i], allowed[i], control[i], histories[i]);
+            output.collect(r.replace(d));
+        }
+        buffer.clear();
+    }
+
+    private double[][] qValues(double[][] states) {
+        if (mode.learned()) {
+            if (network == null) {
+                return new double[states.length][catalogue.size()]; // no policy yet: all equal
+            }
+            return network.qValues(states);
+        }
+        double[][] q = new double[states.length][];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = mode.fixedQ(catalogue.size());
+        }
+        return q;
+    }
+
+    private Decision decide(
+            ScoredWindow w,
+            double[] state,
+            double[] q,
+            boolean[] allowed,
+            boolean control,
+            InterventionHistory h)
+            throws Exception {
+        long t = w.snapshot.windowEnd;
+        String id = Decision.idOf(w.snapshot.userId, t);
+        double[] expectedCosts = new double[catalogue.size()];
+        for (int a = 0; a < catalogue.size(); a++) {
+            expectedCosts[a] = catalogue.get(a).cost(w.expectedSpend);
+        }
+        boolean[] mask = allowed.clone();
+        boolean denied =
+                Constraints.applyBudget(
+                        mask, expectedCosts, budget.remaining(t, settings.dailyBudget()));
+        ActionSelector.Selection s =
+                control
+                        ? new ActionSelector.Selection(0, 1.0, onlyNone(), 0, false)
+                        : (mode.learned() ? selector : fixedSelector).select(q, mask, id);
+
+        Decision d = new Decision();
+        d.decisionId = id;
+        d.userId = w.snapshot.userId;
+        d.windowEnd = t;
+        d.actionIndex = s.action();
+        d.actionId = catalogue.id(s.action());
+        d.propensity = s.propensity();
+        d.probabilities = s.probabilities();
+        d.qValues = q;
+        d.policyVersion = mode.learned() && policy != null ? policy.version : 0;
+        d.modelVersion = w.modelVersion;
+        d.controlGroup = control;
+        d.explored = s.explored();
+        d.stage = w.snapshot.stage;
+        d.expectedPurchases = w.expectedPurchases;
+        d.purchaseProbability = w.purchaseProbability;
+        d.expectedSpend = w.expectedSpend;
+        d.expectedCost = expectedCosts[s.action()];
+        d.budgetDenied = denied;
+
+        if (d.actionable()) {
+            if (!budget.charge(t, d.expectedCost, settings.dailyBudget())) {
+                throw new IllegalStateException("budget mask let through " + d.decisionId);
+            }
+            h.recordSend(catalogue, d.actionIndex, t);
+            h.addCost(d.expectedCost);
+        }
+        history.update(h);
+
+        PendingDecision p = attribution.open(d, state, catalogue);
+        List<Event> keep = new ArrayList<>();
+        for (Event e : lookahead.get()) {
+            credit(p, e);
+            if (e.eventTime > t) {
+                keep.add(e);
+            }
+        }
+        lookahead.update(keep);
+        pending.add(p);
+        lastDecision.update(t);
+        timers.registerEventTimeTimer(VoidNamespace.INSTANCE, p.maturesAt + allowedLatenessMs);
+
+        decisions.inc();
+        perAction[d.actionIndex].inc();
+        if (d.explored) {
+            explored.inc();
+        }
+        if (control) {
+            controlDecisions.inc();
+        }
+        if (denied) {
+            budgetDenied.inc();
+        }
+        return d;
+    }
+
+    private double[] onlyNone() {
+        double[] p = new double[catalogue.size()];
+        p[0] = 1;
+        return p;
+    }
+
+    private static ValuePrediction prediction(ScoredWindow w) {
+        return new ValuePrediction(w.expectedPurchases, w.purchaseProbability, w.expectedSpend, 0);
+    }
+
+    /** s' of earlier decisions is the state at the user's next window end. */
+    private void offerNextState(double[] state, long windowEnd) throws Exception {
+        List<PendingDecision> all = new ArrayList<>();
+        boolean changed = false;
+        for (PendingDecision p : pending.get()) {
+            if (p.decision.windowEnd < windowEnd && p.offerNextState(state)) {
+                changed = true;
+            }
+            all.add(p);
+        }
+        if (changed) {
+            pending.update(all);
+        }
+    }
+
+    private void attribute(Event e) throws Exception {
+        if (e.type != EventType.PURCHASE && e.type != EventType.REFUND) {
+            return;
+        }
+        List<PendingDecision> all = new ArrayList<>();
+        boolean changed = false;
+        for (PendingDecision p : pending.get()) {
+            changed |= credit(p, e);
+            all.add(p);
+        }
+        if (changed) {
+            pending.update(all);
+        }
+        Long last = lastDecision.value();
+        if (last == null || e.eventTime > last) {
+            lookahead.add(e); // may belong to a decision not made yet
+        }
+    }
+
+    private boolean credit(PendingDecision p, Event e) {
+        return e.type == EventType.PURCHASE
+                ? attribution.purchase(p, e.eventTime, e.amount)
+                : attribution.refund(p, e.eventTime, e.amount);
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        long watermark = timer.getTimestamp() - allowedLatenessMs;
+        List<PendingDecision> open = new ArrayList<>();
+        for (PendingDecision p : pending.get()) {
+            if (RewardAttribution.isMature(p, watermark)) {
+                RewardAttribution.Matured m = attribution.mature(p, false);
+                output.collect(OUTCOMES, new StreamRecord<>(m.outcome(), timer.getTimestamp()));
+                output.collect(
+                        TRANSITIONS, new StreamRecord<>(m.transition(), timer.getTimestamp()));
+                matured.inc();
+            } else {
+                open.add(p);
+            }
+        }
+        pending.update(open);
+        if (open.isEmpty()) {
+            lookahead.clear();
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
+}

@@ -1,0 +1,143 @@
+package io.retentionloop.agent;
+
+import io.retentionloop.lifecycle.Features;
+import io.retentionloop.lifecycle.WindowSnapshot;
+import io.retentionloop.value.model.ValuePrediction;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns what the agent knows of a user at a window end into the Q-network's input. Layout, for a
+ * catalogue of {@code n} actions ({@link #names()} lists it):
+ *
+ * <table>
+ *   <caption>state vector</caption>
+ *   <tr><th>index</th><th>name</th><th>value</th></tr>
+ *   <tr><td>0 .. F-1</td><td>{@link Features#NAMES}</td>
+ *       <td>signed log1p: sign(x)·ln(1+|x|) (counts, days and money span orders of magnitude);
+ *       the stage one-hot as is</td></tr>
+ *   <tr><td>F</td><td>value_present</td><td>1 if the value model scored the window, else 0 (and
+ *       the next four are 0)</td></tr>
+ *   <tr><td>F+1</td><td>value_expected_purchases</td><td>ln(1+x)</td></tr>
+ *   <tr><td>F+2</td><td>value_purchase_probability</td><td>as is, in [0, 1]</td></tr>
+ *   <tr><td>F+3</td><td>value_expected_spend</td><td>ln(1+x)</td></tr>
+ *   <tr><td>F+4</td><td>value_expected_order_value</td><td>ln(1+x)</td></tr>
+ *   <tr><td>F+5+2(i-1)</td><td>since_last_&lt;action i&gt;</td><td>days since action i
+ *       (i = 1 .. n-1, {@code none} left out) was last sent / {@value #SINCE_CAP_DAYS}, capped at
+ *       1; 1 if never</td></tr>
+ *   <tr><td>F+6+2(i-1)</td><td>recent_&lt;action i&gt;</td><td>ln(1 + sends of action i in the
+ *       last {@value #RECENT_DAYS} days)</td></tr>
+ * </table>
+ *
+ * <p>F = {@link Features#SIZE}; {@link #size()} = F + 5 + 2(n-1). Changing the layout changes
+ * {@link #VERSION}; published policies are tied to the state size.
+ */
+public final class StateEncoder implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Version of this layout, to be recorded with policies. */
+    public static final int VERSION = 1;
+
+    /** Days since the last send are capped here (and scaled by it). */
+    public static final int SINCE_CAP_DAYS = 90;
+
+    /** Sends are counted over this many days back. */
+    public static final int RECENT_DAYS = 30;
+
+    private static final long DAY_MS = 86_400_000L;
+    private static final int VALUE_FIELDS = 5;
+
+    private final ActionCatalogue catalogue;
+    private final boolean[] rawFeature;
+
+    public StateEncoder(ActionCatalogue catalogue) {
+        this.catalogue = catalogue;
+        this.rawFeature = new boolean[Features.SIZE];
+        for (int i = 0; i < Features.SIZE; i++) {
+            rawFeature[i] = Features.NAMES.get(i).startsWith("stage_");
+        }
+    }
+
+    /** Length of every encoded state. */
+    public int size() {
+        return Features.SIZE + VALUE_FIELDS + 2 * (catalogue.size() - 1);
+    }
+
+    /** The name of every position, in order. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>(Features.NAMES);
+        names.addAll(
+                List.of(
+                        "value_present",
+                        "value_expected_purchases",
+                        "value_purchase_probability",
+                        "value_expected_spend",
+                        "value_expected_order_value"));
+        for (int a = 1; a < catalogue.size(); a++) {
+            names.add("since_last_" + catalogue.id(a));
+            names.add("recent_" + catalogue.id(a));
+        }
+        return names;
+    }
+
+    /** Encodes a window snapshot as of its window end. */
+    public double[] encode(WindowSnapshot s, ValuePrediction value, InterventionHistory h) {
+        return encode(s.features, value, h, s.windowEnd);
+    }
+
+    /**
+     * Encodes the state at {@code now}.
+     *
+     * @param features {@link Features#compute} at the window end
+     * @param value the value model's outputs, or null when there is no model yet
+     * @param h the user's intervention history, or null for none
+     */
+    public double[] encode(
+            double[] features, ValuePrediction value, InterventionHistory h, long now) {
+        if (features.length != Features.SIZE) {
+            throw new IllegalArgumentException(
+                    "expected " + Features.SIZE + " features, got " + features.length);
+        }
+        double[] s = new double[size()];
+        for (int i = 0; i < Features.SIZE; i++) {
+            s[i] = rawFeature[i] ? features[i] : signedLog1p(features[i]);
+        }
+        int at = Features.SIZE;
+        if (value != null) {
+            s[at] = 1;
+            s[at + 1] = log1p(value.expectedPurchases());
+            s[at + 2] = finite(value.purchaseProbability());
+            s[at + 3] = log1p(value.expectedSpend());
+            s[at + 4] = log1p(value.expectedOrderValue());
+        }
+        at += VALUE_FIELDS;
+        long recentFrom = now - RECENT_DAYS * DAY_MS;
+        for (int a = 1; a < catalogue.size(); a++) {
+            long last = h == null ? InterventionHistory.NEVER : h.lastSentAt(catalogue, a);
+            double days =
+                    last == InterventionHistory.NEVER
+                            ? SINCE_CAP_DAYS
+                            : Math.max(0, (now - last) / (double) DAY_MS);
+            s[at++] = Math.min(days, SINCE_CAP_DAYS) / SINCE_CAP_DAYS;
+            s[at++] = h == null ? 0 : Math.log1p(h.sendsWithin(catalogue, a, recentFrom, now));
+        }
+        return s;
+    }
+
+    static double signedLog1p(double x) {
+        if (!Double.isFinite(x)) {
+            return 0;
+        }
+        return Math.copySign(Math.log1p(Math.abs(x)), x);
+    }
+
+    private static double log1p(double x) {
+        return Double.isFinite(x) ? Math.log1p(Math.max(0, x)) : 0;
+    }
+
+    private static double finite(double x) {
+        return Double.isFinite(x) ? x : 0;
+    }
+}

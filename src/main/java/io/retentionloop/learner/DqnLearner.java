@@ -1,0 +1,328 @@
+package io.retentionloop.learner;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.rl4j.agent.learning.algorithm.dqn.BaseTransitionTDAlgorithm;
+import org.deeplearning4j.rl4j.agent.learning.algorithm.dqn.DoubleDQN;
+import org.deeplearning4j.rl4j.agent.learning.update.FeaturesLabels;
+import org.deeplearning4j.rl4j.agent.learning.update.UpdateRule;
+import org.deeplearning4j.rl4j.experience.StateActionRewardState;
+import org.deeplearning4j.rl4j.network.dqn.DQN;
+import org.deeplearning4j.rl4j.observation.Observation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The policy learner: a double DQN with a target network (RL4J's {@code DoubleDQN} targets, fitted
+ * by {@code SyncLabelsNeuralNetUpdater} through an {@code UpdateRule}) that learns from transitions
+ * handed to it, never stepping an environment. Transitions go into a replay buffer; each one earns
+ * {@link DqnSettings#updatesPerTransition()} updates, which {@link #train} spends on minibatches
+ * sampled uniformly from the buffer.
+ *
+ * <p>{@link #checkpoint()} captures everything (both networks, Adam's moments and step count, the
+ * replay buffer, the counters and the sampler's state), so a learner restored from it continues
+ * exactly as the original would have. Not thread-safe; ND4J work runs on the calling thread (set
+ * {@code OMP_NUM_THREADS=1} per slot).
+ */
+public final class DqnLearner {
+
+    private static final int MAGIC = 0x524c4451; // "RLDQ"
+    private static final int FORMAT = 1;
+    private static final int MAX_ARRAY = 1 << 28;
+
+    // credit is a sum of fractions such as 0.2, which binary floating point misses by a hair
+    private static final double CREDIT_TOLERANCE = 1e-9;
+
+    private final DqnSettings settings;
+    private final int stateSize;
+    private final int actionCount;
+    private final DQN online;
+    private final DQN target;
+    private final MultiLayerNetwork onlineNet;
+    private ReplayBuffer replay;
+    private final Rng rng;
+    private UpdateRule<FeaturesLabels, StateActionRewardState<Integer>> rule;
+    private long updates;
+    private long added;
+    private double credit;
+    private double lastTdLoss = Double.NaN;
+
+    public DqnLearner(DqnSettings settings, int stateSize, int actionCount) {
+        if (stateSize < 1 || actionCount < 2) {
+            throw new IllegalArgumentException(
+                    "need a state and at least two actions, got "
+                            + stateSize
+                            + " and "
+                            + actionCount);
+        }
+        this.settings = settings;
+        this.stateSize = stateSize;
+        this.actionCount = actionCount;
+        this.online =
+                DqnNetworks.build(
+                        stateSize,
+                        actionCount,
+                        settings.hiddenLayers(),
+                        settings.hiddenUnits(),
+                        settings.learningRate(),
+                        settings.seed());
+        this.onlineNet = DqnNetworks.net(online);
+        this.target = online.clone();
+        this.replay = new ReplayBuffer(settings.replayCapacity(), stateSize);
+        this.rng = new Rng(settings.seed() ^ 0x5DEECE66DL);
+        this.rule = updateRule();
+    }
+
+    private UpdateRule<FeaturesLabels, StateActionRewardState<Integer>> updateRule() {
+        DoubleDQN algorithm =
+                new DoubleDQN(
+                        online,
+                        target,
+                        BaseTransitionTDAlgorithm.Configuration.builder()
+                                .gamma(settings.gamma())
+                                .build());
+        return new UpdateRule<>(
+                algorithm,
+                new ResumableTargetSync(online, target, settings.targetUpdatePeriod(), updates));
+    }
+
+    /**
+     * Stores a transition (replacing the oldest when full) and earns it its updates.
+     *
+     * @throws IllegalArgumentException if its sizes, action or reward do not fit this learner
+     */
+    public void add(Transition t) {
+        if (t.state == null || t.state.length != stateSize) {
+            throw new IllegalArgumentException(
+                    "transition "
+                            + t.decisionId
+                            + ": state must have "
+                            + stateSize
+                            + " values, has "
+                            + (t.state == null ? "none" : t.state.length));
+        }
+        if (!t.done && (t.nextState == null || t.nextState.length != stateSize)) {
+            throw new IllegalArgumentException(
+                    "transition " + t.decisionId + ": a non-terminal one needs a next state");
+        }
+        if (t.action < 0 || t.action >= actionCount) {
+            throw new IllegalArgumentException(
+                    "transition " + t.decisionId + ": action " + t.action + " out of range");
+        }
+        if (!Double.isFinite(t.reward)) {
+            throw new IllegalArgumentException(
+                    "transition " + t.decisionId + ": reward is " + t.reward);
+        }
+        replay.add(t.state, t.action, t.reward, t.done ? null : t.nextState, t.done);
+        added++;
+        credit += settings.updatesPerTransition();
+    }
+
+    /**
+     * Runs up to {@code maxUpdates} minibatch updates, as many as the added transitions have
+     * earned, once the buffer holds a batch.
+     *
+     * @return the number of updates done
+     */
+    public int train(int maxUpdates) {
+        int done = 0;
+        while (done < maxUpdates
+                && credit >= 1 - CREDIT_TOLERANCE
+                && replay.size() >= settings.batchSize()) {
+            step();
+            credit -= 1;
+            done++;
+        }
+        return done;
+    }
+
+    private void step() {
+        int b = settings.batchSize();
+        float[] states = new float[b * stateSize];
+        float[] next = new float[b * stateSize];
+        int[] slots = new int[b];
+        for (int i = 0; i < b; i++) {
+            slots[i] = rng.nextInt(replay.size());
+            replay.copyStates(slots[i], states, next, i);
+        }
+        INDArray s = Nd4j.create(states, new long[] {b, stateSize}, 'c');
+        INDArray n = Nd4j.create(next, new long[] {b, stateSize}, 'c');
+        List<StateActionRewardState<Integer>> batch = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            StateActionRewardState<Integer> sars =
+                    new StateActionRewardState<>(
+                            new Observation(s.getRow(i, true)),
+                            replay.action(slots[i]),
+                            replay.reward(slots[i]),
+                            replay.done(slots[i]));
+            sars.setNextObservation(new Observation(n.getRow(i, true)));
+            batch.add(sars);
+        }
+        rule.update(batch);
+        updates++;
+        // RL4J's labels equal the network's own outputs except at the taken action, and DL4J's
+        // MSE averages over outputs: the score times the action count is the mean squared TD error
+        lastTdLoss = onlineNet.score() * actionCount;
+    }
+
+    /** Q-values of every action for each state, in one network call. */
+    public double[][] qValues(double[][] states) {
+        if (states.length == 0) {
+            return new double[0][];
+        }
+        return DqnNetworks.rows(onlineNet.output(DqnNetworks.matrix(states, stateSize)));
+    }
+
+    /** What the agent needs to act with the current online network. */
+    public PolicySnapshot exportPolicy(long version) {
+        PolicySnapshot p = new PolicySnapshot();
+        p.version = version;
+        p.stateSize = stateSize;
+        p.actionCount = actionCount;
+        p.hiddenLayers = settings.hiddenLayers();
+        p.hiddenUnits = settings.hiddenUnits();
+        p.updates = updates;
+        p.params = PolicySnapshot.floatsToBytes(DqnNetworks.params(online));
+        return p;
+    }
+
+    /** The whole learner as bytes, for operator state in a checkpoint or savepoint. */
+    public byte[] checkpoint() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(MAGIC);
+            out.writeInt(FORMAT);
+            out.writeDouble(settings.gamma());
+            out.writeDouble(settings.learningRate());
+            out.writeInt(settings.hiddenLayers());
+            out.writeInt(settings.hiddenUnits());
+            out.writeInt(settings.batchSize());
+            out.writeInt(settings.replayCapacity());
+            out.writeInt(settings.targetUpdatePeriod());
+            out.writeDouble(settings.updatesPerTransition());
+            out.writeLong(settings.seed());
+            out.writeInt(stateSize);
+            out.writeInt(actionCount);
+            out.writeLong(updates);
+            out.writeLong(added);
+            out.writeDouble(credit);
+            out.writeDouble(lastTdLoss);
+            out.writeLong(rng.state());
+            MultiLayerConfiguration conf = onlineNet.getLayerWiseConfigurations();
+            out.writeInt(conf.getIterationCount());
+            out.writeInt(conf.getEpochCount());
+            Bytes.writeFloatArray(out, DqnNetworks.params(online));
+            Bytes.writeFloatArray(out, updaterState());
+            Bytes.writeFloatArray(out, DqnNetworks.params(target));
+            replay.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * A learner that continues exactly where the checkpointed one was.
+     *
+     * @throws IllegalArgumentException if the bytes are not a learner checkpoint of this format
+     */
+    public static DqnLearner restore(byte[] checkpoint) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
+            if (in.readInt() != MAGIC) {
+                throw new IllegalArgumentException("not a DQN learner checkpoint");
+            }
+            int format = in.readInt();
+            if (format != FORMAT) {
+                throw new IllegalArgumentException("unknown learner checkpoint format " + format);
+            }
+            DqnSettings settings =
+                    new DqnSettings(
+                            in.readDouble(),
+                            in.readDouble(),
+                            in.readInt(),
+                            in.readInt(),
+                            in.readInt(),
+                            in.readInt(),
+                            in.readInt(),
+                            in.readDouble(),
+                            in.readLong());
+            DqnLearner l = new DqnLearner(settings, in.readInt(), in.readInt());
+            l.updates = in.readLong();
+            l.added = in.readLong();
+            l.credit = in.readDouble();
+            l.lastTdLoss = in.readDouble();
+            l.rng.state(in.readLong());
+            MultiLayerConfiguration conf = l.onlineNet.getLayerWiseConfigurations();
+            conf.setIterationCount(in.readInt());
+            conf.setEpochCount(in.readInt());
+            DqnNetworks.setParams(l.online, Bytes.readFloatArray(in, MAX_ARRAY));
+            float[] updater = Bytes.readFloatArray(in, MAX_ARRAY);
+            INDArray view = l.onlineNet.getUpdater().getStateViewArray();
+            if (view == null ? updater.length != 0 : view.length() != updater.length) {
+                throw new IllegalArgumentException("updater state does not fit the network");
+            }
+            if (view != null) {
+                view.assign(Nd4j.create(updater, view.shape(), view.ordering()));
+            }
+            DqnNetworks.setParams(l.target, Bytes.readFloatArray(in, MAX_ARRAY));
+            l.replay = ReplayBuffer.read(in, l.stateSize);
+            if (l.replay.capacity() != settings.replayCapacity()) {
+                throw new IllegalArgumentException("replay capacity does not match the settings");
+            }
+            l.rule = l.updateRule();
+            return l;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt learner checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    private float[] updaterState() {
+        INDArray view = onlineNet.getUpdater().getStateViewArray();
+        return view == null ? new float[0] : view.dup().data().asFloat();
+    }
+
+    public DqnSettings settings() {
+        return settings;
+    }
+
+    public int stateSize() {
+        return stateSize;
+    }
+
+    public int actionCount() {
+        return actionCount;
+    }
+
+    /** Minibatch updates done so far. */
+    public long updates() {
+        return updates;
+    }
+
+    /** Transitions ever added. */
+    public long added() {
+        return added;
+    }
+
+    /** Transitions in the replay buffer. */
+    public int replaySize() {
+        return replay.size();
+    }
+
+    /** Mean squared TD error of the last minibatch (before its update), NaN before any. */
+    public double lastTdLoss() {
+        return lastTdLoss;
+    }
+
+    /** Approximate size of {@link #checkpoint()} in bytes. */
+    public long checkpointSizeEstimate() {
+        return 128 + 3L * 4 * onlineNet.numParams() + replay.serializedSize();
+    }
+}

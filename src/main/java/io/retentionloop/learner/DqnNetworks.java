@@ -1,0 +1,110 @@
+package io.retentionloop.learner;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.rl4j.network.configuration.DQNDenseNetworkConfiguration;
+import org.deeplearning4j.rl4j.network.dqn.DQN;
+import org.deeplearning4j.rl4j.network.dqn.DQNFactoryStdDense;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+/** Builds the Q-network RL4J's way and moves its numbers in and out. */
+final class DqnNetworks {
+
+    private DqnNetworks() {}
+
+    /**
+     * RL4J's standard dense DQN ({@code DQNFactoryStdDense}: ReLU layers of equal width, identity
+     * output, MSE, Xavier init, Adam), without its score-logging listener, initialised with {@code
+     * seed} (the factory always uses its own fixed seed, so the configuration is re-seeded and the
+     * network initialised again).
+     */
+    static DQN build(
+            int stateSize,
+            int actionCount,
+            int hiddenLayers,
+            int hiddenUnits,
+            double learningRate,
+            long seed) {
+        DQNDenseNetworkConfiguration conf =
+                DQNDenseNetworkConfiguration.builder()
+                        .numLayers(hiddenLayers)
+                        .numHiddenNodes(hiddenUnits)
+                        .learningRate(learningRate)
+                        .updater(new Adam(learningRate))
+                        .clearListeners()
+                        .build();
+        DQN standard = new DQNFactoryStdDense(conf).buildDQN(new int[] {stateSize}, actionCount);
+        MultiLayerConfiguration seeded = net(standard).getLayerWiseConfigurations().clone();
+        for (NeuralNetConfiguration layer : seeded.getConfs()) {
+            layer.setSeed(seed);
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(seeded);
+        net.init();
+        return new DQN(net);
+    }
+
+    static MultiLayerNetwork net(DQN dqn) {
+        return (MultiLayerNetwork) dqn.getNeuralNetworks()[0];
+    }
+
+    static float[] params(DQN dqn) {
+        return net(dqn).params().dup().data().asFloat();
+    }
+
+    static void setParams(DQN dqn, float[] params) {
+        MultiLayerNetwork net = net(dqn);
+        if (params.length != net.numParams()) {
+            throw new IllegalArgumentException(
+                    params.length + " parameters for a network of " + net.numParams());
+        }
+        net.setParams(Nd4j.create(params, new long[] {1, params.length}));
+    }
+
+    /** Rows of {@code states} as one float matrix. */
+    static INDArray matrix(double[][] states, int stateSize) {
+        float[] flat = new float[states.length * stateSize];
+        for (int r = 0; r < states.length; r++) {
+            if (states[r].length != stateSize) {
+                throw new IllegalArgumentException(
+                        "state "
+                                + r
+                                + " has "
+                                + states[r].length
+                                + " values, expected "
+                                + stateSize);
+            }
+            for (int i = 0; i < stateSize; i++) {
+                flat[r * stateSize + i] = (float) states[r][i];
+            }
+        }
+        return Nd4j.create(flat, new long[] {states.length, stateSize}, 'c');
+    }
+
+    /** A [rows, actions] matrix as Java arrays, in one bulk copy. */
+    static double[][] rows(INDArray q) {
+        int rows = (int) q.size(0);
+        int cols = (int) q.size(1);
+        INDArray dense = q.ordering() == 'c' && !q.isView() ? q : q.dup('c');
+        double[] flat =
+                dense.dataType() == DataType.DOUBLE
+                        ? dense.data().asDouble()
+                        : toDouble(dense.data().asFloat());
+        double[][] out = new double[rows][cols];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(flat, r * cols, out[r], 0, cols);
+        }
+        return out;
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+}

@@ -1,0 +1,137 @@
+package io.retentionloop.local;
+
+import io.retentionloop.agent.ActionCatalogue;
+import io.retentionloop.agent.BudgetShare;
+import io.retentionloop.agent.Constraints;
+import io.retentionloop.agent.InterventionHistory;
+import io.retentionloop.job.JobConfig;
+import io.retentionloop.lifecycle.LifecycleStage;
+import io.retentionloop.simulate.Simulator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The world's side of the loop: at every window end the job's decisions (read committed from the
+ * decisions topic) reach the simulated users, who react. Under the {@code oracle} policy the runner
+ * chooses instead, from the world's latent state, within the same constraints (control group,
+ * eligibility, cooldowns, frequency cap, daily budget), so the oracle is an upper bound the learned
+ * policy can be held to. Also keeps the budget and profit accounting of the run.
+ */
+final class ClosedLoop {
+    private static final long DAY = 86_400_000L;
+
+    private final Simulator sim;
+    private final ActionCatalogue catalogue;
+    private final double dailyBudget;
+    private final double horizonDays;
+    private final boolean oracle;
+    private final long start;
+    private final int days;
+    private final Map<String, InterventionHistory> histories = new HashMap<>();
+    private final BudgetShare oracleBudget = new BudgetShare();
+    private final Map<Long, Double> spentByDay = new TreeMap<>();
+    private final Map<String, Long> sent = new TreeMap<>();
+    private long controlTreated;
+
+    ClosedLoop(Simulator sim, JobConfig config, String policy, long start, int days) {
+        this.sim = sim;
+        this.catalogue = config.catalogue();
+        this.dailyBudget = config.agent().dailyBudget();
+        this.horizonDays = config.agent().horizon().toMillis() / (double) DAY;
+        this.oracle = policy.equals("oracle");
+        this.start = start;
+        this.days = days;
+    }
+
+    /** Applies (or, for the oracle, chooses and applies) the actions of one window end. */
+    void react(long windowEnd, List<TopicTally.Seen> decisions) {
+        for (TopicTally.Seen d : decisions) {
+            String action = oracle ? oracleAction(d, windowEnd) : d.action();
+            if (action.equals(ActionCatalogue.NONE)) {
+                continue;
+            }
+            if (d.control()) {
+                controlTreated++;
+            }
+            double cost =
+                    oracle
+                            ? catalogue.get(catalogue.indexOf(action)).cost(d.expectedSpend())
+                            : d.expectedCost();
+            spentByDay.merge(Math.floorDiv(windowEnd, DAY), cost, Double::sum);
+            sent.merge(action, 1L, Long::sum);
+            sim.applyIntervention(d.userId(), action, windowEnd);
+        }
+    }
+
+    private String oracleAction(TopicTally.Seen d, long windowEnd) {
+        if (d.control()) {
+            return ActionCatalogue.NONE;
+        }
+        InterventionHistory h =
+                histories.computeIfAbsent(d.userId(), u -> InterventionHistory.create(catalogue));
+        LifecycleStage stage = LifecycleStage.valueOf(d.stage().toUpperCase(Locale.ROOT));
+        boolean[] allowed = Constraints.allowed(catalogue, stage, h, windowEnd);
+        double[] costs = new double[catalogue.size()];
+        for (int a = 0; a < costs.length; a++) {
+            costs[a] = catalogue.get(a).cost(d.expectedSpend());
+        }
+        Constraints.applyBudget(allowed, costs, oracleBudget.remaining(windowEnd, dailyBudget));
+        Set<String> ids = new LinkedHashSet<>();
+        for (int a = 0; a < allowed.length; a++) {
+            if (allowed[a]) {
+                ids.add(catalogue.id(a));
+            }
+        }
+        String best = sim.oracleAction(d.userId(), windowEnd, horizonDays, ids);
+        int a = catalogue.indexOf(best);
+        if (a > 0 && oracleBudget.charge(windowEnd, costs[a], dailyBudget)) {
+            h.recordSend(catalogue, a, windowEnd);
+            return best;
+        }
+        return ActionCatalogue.NONE;
+    }
+
+    /** The highest share of the daily budget committed on any day. */
+    double maxDailyBudgetShare() {
+        double max = 0;
+        for (double v : spentByDay.values()) {
+            max = Math.max(max, dailyBudget > 0 ? v / dailyBudget : 0);
+        }
+        return max;
+    }
+
+    Map<String, Long> sent() {
+        return sent;
+    }
+
+    long controlTreated() {
+        return controlTreated;
+    }
+
+    /** Realized profit (revenue − action cost) per user over {@code [from, to)}. */
+    double profitPerUser(long from, long to) {
+        double total = 0;
+        for (int i = 0; i < sim.users(); i++) {
+            total += sim.realizedProfit(sim.userId(i), from, to);
+        }
+        return total / sim.users();
+    }
+
+    long start() {
+        return start;
+    }
+
+    long end() {
+        return start + days * DAY;
+    }
+
+    /** Start of the last quarter of the run. */
+    long lastQuarter() {
+        return start + (long) (days * 0.75) * DAY;
+    }
+}

@@ -1,0 +1,104 @@
+package io.retentionloop.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.retentionloop.learner.Transition;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RewardAttributionTest {
+
+    static final long DAY = 86_400_000L;
+
+    private final ActionCatalogue catalogue = ActionCatalogueTest.shipped();
+    private final RewardAttribution attribution =
+            new RewardAttribution(AgentSettings.defaults().withHorizon(Duration.ofDays(28)));
+
+    private PendingDecision pending(String action) {
+        Decision d = DecisionJsonTest.decision();
+        d.actionIndex = catalogue.indexOf(action);
+        d.actionId = action;
+        return attribution.open(d, new double[] {1, 2}, catalogue);
+    }
+
+    @Test
+    void creditsEventsInTheOpenClosedHorizonOnly() {
+        PendingDecision p = pending("email");
+        long t = p.decision.windowEnd;
+        assertThat(p.maturesAt).isEqualTo(t + 28 * DAY);
+        assertThat(attribution.purchase(p, t, 100)).as("at t: before the decision").isFalse();
+        assertThat(attribution.purchase(p, t + 1, 30)).isTrue();
+        assertThat(attribution.purchase(p, t + 28 * DAY, 20)).as("at t + H: included").isTrue();
+        assertThat(attribution.purchase(p, t + 28 * DAY + 1, 500)).isFalse();
+        assertThat(attribution.refund(p, t + 3 * DAY, 10)).isTrue();
+        assertThat(p.purchases).isEqualTo(2);
+        assertThat(p.attributedRevenue()).isEqualTo(40.0);
+    }
+
+    @Test
+    void rewardIsNetRevenueMinusFixedCostAndRevenueShare() {
+        PendingDecision p = pending("coupon10");
+        long t = p.decision.windowEnd;
+        attribution.purchase(p, t + DAY, 80);
+        attribution.purchase(p, t + 2 * DAY, 40);
+        attribution.refund(p, t + 5 * DAY, 20);
+        p.offerNextState(new double[] {3, 4});
+        RewardAttribution.Matured m = attribution.mature(p, false);
+        assertThat(m.outcome().cost).isCloseTo(10.0, within(1e-12));
+        assertThat(m.outcome().reward).isCloseTo(90.0, within(1e-12));
+        assertThat(m.outcome().revenue).isEqualTo(120.0);
+        assertThat(m.outcome().refunds).isEqualTo(20.0);
+        Transition tr = m.transition();
+        assertThat(tr.state).containsExactly(1, 2);
+        assertThat(tr.nextState).containsExactly(3, 4);
+        assertThat(tr.action).isEqualTo(catalogue.indexOf("coupon10"));
+        assertThat(tr.reward).isEqualTo(m.outcome().reward);
+        assertThat(tr.done).isFalse();
+        assertThat(tr.propensity).isEqualTo(0.92);
+        assertThat(tr.policyVersion).isEqualTo(12);
+        assertThat(tr.decisionId).isEqualTo("u042@2025-01-13T00:00:00Z");
+    }
+
+    @Test
+    void fixedCostIsPaidEvenWithoutRevenueAndShareNeverGoesNegative() {
+        PendingDecision email = pending("email");
+        assertThat(attribution.mature(email, false).outcome().reward).isEqualTo(-0.05);
+        PendingDecision coupon = pending("coupon10");
+        attribution.refund(coupon, coupon.decision.windowEnd + DAY, 30);
+        assertThat(attribution.mature(coupon, false).outcome().reward).isEqualTo(-30.0);
+    }
+
+    @Test
+    void nextStateIsTheFirstOneOfferedAndMissingMeansDone() {
+        PendingDecision p = pending("none");
+        assertThat(p.offerNextState(new double[] {5, 5})).isTrue();
+        assertThat(p.offerNextState(new double[] {6, 6})).isFalse();
+        assertThat(attribution.mature(p, false).transition().nextState).containsExactly(5, 5);
+        assertThat(attribution.mature(p, true).transition().done).isTrue();
+        assertThat(attribution.mature(pending("none"), false).transition().done).isTrue();
+    }
+
+    @Test
+    void maturesWhenTheWatermarkReachesTheHorizonEnd() {
+        PendingDecision p = pending("push");
+        assertThat(RewardAttribution.isMature(p, p.maturesAt - 1)).isFalse();
+        assertThat(RewardAttribution.isMature(p, p.maturesAt)).isTrue();
+    }
+
+    @Test
+    void costModelIsFrozenAtTheDecision() {
+        PendingDecision p = pending("free_shipping");
+        assertThat(p.fixedCost).isZero();
+        assertThat(p.revenueShare).isEqualTo(0.15);
+    }
+
+    @Test
+    void outcomeJsonRoundTrips() {
+        PendingDecision p = pending("coupon10");
+        attribution.purchase(p, p.decision.windowEnd + DAY, 50);
+        Outcome o = attribution.mature(p, false).outcome();
+        Outcome back = OutcomeJson.fromJson(OutcomeJson.toJson(o));
+        assertThat(back).usingRecursiveComparison().isEqualTo(o);
+    }
+}

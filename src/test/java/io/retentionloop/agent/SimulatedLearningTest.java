@@ -1,0 +1,245 @@
+package io.retentionloop.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.retentionloop.events.Event;
+import io.retentionloop.events.EventParser;
+import io.retentionloop.events.EventRules;
+import io.retentionloop.events.Ingested;
+import io.retentionloop.learner.DqnLearner;
+import io.retentionloop.learner.DqnSettings;
+import io.retentionloop.learner.Transition;
+import io.retentionloop.lifecycle.LifecycleRules;
+import io.retentionloop.lifecycle.UserLifecycle;
+import io.retentionloop.lifecycle.UserProfile;
+import io.retentionloop.lifecycle.WindowSnapshot;
+import io.retentionloop.simulate.RecordKind;
+import io.retentionloop.simulate.Simulator;
+import io.retentionloop.simulate.WorldConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's pieces against the simulator's ground truth. 2,000 simulated users go through the
+ * real lifecycle code; every second window end (after an 8-week warm-up, 6 times) each live user
+ * gets a uniformly random allowed action, and the decision is rewarded with the user's realized
+ * profit (revenue − action cost) over the following 14 days. A γ = 0 learner trained on that log
+ * then chooses for every live user at a later window end, and the simulator's expected incremental
+ * profit of its choices must beat random choice and doing nothing.
+ */
+class SimulatedLearningTest {
+
+    static final long DAY = 86_400_000L;
+    static final int USERS = 2000;
+    static final int HORIZON_DAYS = 14;
+
+    private final ActionCatalogue catalogue = ActionCatalogueTest.shipped();
+    private final StateEncoder encoder = new StateEncoder(catalogue);
+    private final LifecycleRules rules = LifecycleRules.DEFAULTS;
+    private final UserLifecycle lifecycle = new UserLifecycle(rules);
+    private final EventParser parser = new EventParser(EventRules.DEFAULTS);
+    private final Map<String, UserProfile> profiles = new LinkedHashMap<>();
+    private final Map<String, InterventionHistory> histories = new LinkedHashMap<>();
+
+    /** A logged decision waiting for its horizon to pass. */
+    private record Logged(String user, long t, double[] state, int action, double propensity) {}
+
+    @Test
+    void learnedBanditPolicyBeatsRandomAndNoneInExpectedIncrementalProfit() throws IOException {
+        WorldConfig shipped = WorldConfig.load(Path.of("conf/world.yaml"));
+        WorldConfig world =
+                new WorldConfig(
+                        shipped.currency(),
+                        shipped.refundProbability(),
+                        shipped.arrivalDays(),
+                        shipped.segments(),
+                        shipped.actions(),
+                        new WorldConfig.BadRecords(0.0, Map.of("malformed_json", 1.0), 0.0));
+        long start = rules.windowEndFor(Instant.parse("2025-01-01T00:00:00Z").toEpochMilli());
+        Simulator sim = new Simulator(world, USERS, 7, Instant.ofEpochMilli(start));
+        long window = rules.windowMillis();
+        long firstDecision = start + 8 * window;
+        long lastDecision = firstDecision + 10 * window;
+        long evaluation = lastDecision + 2 * window;
+
+        SplittableRandom logging = new SplittableRandom(3);
+        List<Logged> pending = new ArrayList<>();
+        List<Transition> log = new ArrayList<>();
+        List<WindowSnapshot> evaluated = List.of();
+        for (int d = 0; sim.dayStartMillis(d) < evaluation; d++) {
+            simulateDay(sim, d);
+            long now = sim.dayStartMillis(d + 1);
+            for (Iterator<Logged> it = pending.iterator(); it.hasNext(); ) {
+                Logged l = it.next();
+                long end = l.t() + HORIZON_DAYS * DAY;
+                if (now >= end) {
+                    double reward = sim.realizedProfit(l.user(), l.t(), end);
+                    log.add(
+                            new Transition(
+                                    l.state(),
+                                    l.action(),
+                                    reward,
+                                    null,
+                                    true,
+                                    l.propensity(),
+                                    0,
+                                    Decision.idOf(l.user(), l.t())));
+                    it.remove();
+                }
+            }
+            if ((now - start) % window != 0) {
+                continue;
+            }
+            List<WindowSnapshot> snapshots = closeWindows();
+            if (now == evaluation) {
+                evaluated = snapshots;
+            } else if (now >= firstDecision
+                    && now <= lastDecision
+                    && (now - firstDecision) % (2 * window) == 0) {
+                for (WindowSnapshot s : snapshots) {
+                    InterventionHistory h =
+                            histories.computeIfAbsent(
+                                    s.userId, u -> InterventionHistory.create(catalogue));
+                    boolean[] allowed = Constraints.allowed(catalogue, s.stage, h, now);
+                    int action = uniformAllowed(allowed, logging);
+                    double[] state = encoder.encode(s, null, h);
+                    sim.applyIntervention(s.userId, catalogue.id(action), now);
+                    h.recordSend(catalogue, action, now);
+                    pending.add(new Logged(s.userId, now, state, action, 1.0 / count(allowed)));
+                }
+            }
+        }
+
+        DqnLearner learner =
+                new DqnLearner(
+                        new DqnSettings(0.0, 1e-3, 2, 64, 32, 20_000, 100, 0.1, 11),
+                        encoder.size(),
+                        catalogue.size());
+        log.forEach(learner::add);
+        int updates = learner.train(Integer.MAX_VALUE);
+
+        double[][] states = new double[evaluated.size()][];
+        boolean[][] masks = new boolean[evaluated.size()][];
+        for (int i = 0; i < states.length; i++) {
+            WindowSnapshot s = evaluated.get(i);
+            InterventionHistory h = histories.get(s.userId);
+            states[i] = encoder.encode(s, null, h);
+            masks[i] = Constraints.allowed(catalogue, s.stage, h, evaluation);
+        }
+        double[][] q = learner.qValues(states);
+        ActionSelector greedyOnly = new ActionSelector(0.0, 1e-9);
+        double learned = 0;
+        double random = 0;
+        double oracle = 0;
+        double[] fixed = new double[catalogue.size()];
+        for (int i = 0; i < states.length; i++) {
+            String user = evaluated.get(i).userId;
+            double sum = 0;
+            double best = 0;
+            for (int a = 0; a < catalogue.size(); a++) {
+                if (masks[i][a]) {
+                    double profit =
+                            sim.expectedIncrementalProfit(
+                                    user, catalogue.id(a), evaluation, HORIZON_DAYS);
+                    sum += profit;
+                    best = Math.max(best, profit);
+                    fixed[a] += profit;
+                }
+            }
+            random += sum / count(masks[i]);
+            oracle += best;
+            int chosen =
+                    greedyOnly.select(q[i], masks[i], Decision.idOf(user, evaluation)).greedy();
+            learned +=
+                    sim.expectedIncrementalProfit(
+                            user, catalogue.id(chosen), evaluation, HORIZON_DAYS);
+        }
+        int n = states.length;
+        System.out.printf(
+                "simulated bandit: %d logged decisions, %d updates, %d users evaluated;"
+                        + " expected incremental profit per user over %d d: learned %.3f,"
+                        + " random %.3f, none 0, oracle %.3f (learned/oracle %.2f)%n",
+                log.size(),
+                updates,
+                n,
+                HORIZON_DAYS,
+                learned / n,
+                random / n,
+                oracle / n,
+                learned / oracle);
+        for (int a = 1; a < fixed.length; a++) {
+            System.out.printf("  always %s where allowed: %.3f%n", catalogue.id(a), fixed[a] / n);
+        }
+        assertThat(log.size()).isGreaterThan(8000);
+        assertThat(learned).as("beats doing nothing").isGreaterThan(0);
+        assertThat(learned / n).as("beats random").isGreaterThan(random / n + 0.5);
+    }
+
+    private void simulateDay(Simulator sim, int day) {
+        List<Event> today = new ArrayList<>();
+        sim.simulateDay(
+                day,
+                (key, value, time, kind, reason) -> {
+                    if (kind == RecordKind.VALID) {
+                        Ingested in = parser.parse(value, "events", 0, 0, time);
+                        if (in.event != null) {
+                            today.add(in.event);
+                        }
+                    }
+                });
+        for (Event e : today) {
+            UserProfile p =
+                    profiles.computeIfAbsent(
+                            e.userId,
+                            u ->
+                                    lifecycle.newProfile(
+                                            e.eventTime, rules.windowEndFor(e.eventTime)));
+            lifecycle.apply(p, e);
+        }
+    }
+
+    /** Ends every user's open window (all end together here), as the streaming operator does. */
+    private List<WindowSnapshot> closeWindows() {
+        List<WindowSnapshot> snapshots = new ArrayList<>();
+        for (Iterator<Map.Entry<String, UserProfile>> it = profiles.entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<String, UserProfile> e = it.next();
+            UserLifecycle.WindowEnd end = lifecycle.endWindow(e.getValue(), e.getKey(), List.of());
+            if (end.profile() == null) {
+                it.remove();
+            } else {
+                e.setValue(end.profile());
+                if (end.snapshot() != null) {
+                    snapshots.add(end.snapshot());
+                }
+            }
+        }
+        return snapshots;
+    }
+
+    private static int uniformAllowed(boolean[] allowed, SplittableRandom rnd) {
+        int pick = rnd.nextInt(count(allowed));
+        for (int a = 0; a < allowed.length; a++) {
+            if (allowed[a] && pick-- == 0) {
+                return a;
+            }
+        }
+        throw new IllegalStateException();
+    }
+
+    private static int count(boolean[] allowed) {
+        int k = 0;
+        for (boolean a : allowed) {
+            k += a ? 1 : 0;
+        }
+        return k;
+    }
+}

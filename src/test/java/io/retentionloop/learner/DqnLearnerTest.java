@@ -1,0 +1,365 @@
+package io.retentionloop.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DqnLearnerTest {
+
+    private static DqnSettings settings(
+            double gamma, int units, int targetPeriod, double updatesPerTransition, long seed) {
+        return settings(gamma, 3e-3, units, targetPeriod, updatesPerTransition, seed);
+    }
+
+    private static DqnSettings settings(
+            double gamma,
+            double learningRate,
+            int units,
+            int targetPeriod,
+            double updatesPerTransition,
+            long seed) {
+        return new DqnSettings(
+                gamma,
+                learningRate,
+                2,
+                units,
+                32,
+                10_000,
+                targetPeriod,
+                updatesPerTransition,
+                seed);
+    }
+
+    /**
+     * A contextual bandit whose best action depends on the state: the mean reward of action a in
+     * state s is 1 + w_a · s, rewards are noisy, and the log is uniformly random.
+     */
+    @Test
+    void greedyPolicyReachesNinetyPercentOfOptimalOnContextualBandit() {
+        int stateSize = 6;
+        int actions = 4;
+        Random rnd = new Random(11);
+        double[][] w = new double[actions][stateSize];
+        for (double[] row : w) {
+            for (int i = 0; i < stateSize; i++) {
+                row[i] = rnd.nextGaussian();
+            }
+        }
+        DqnLearner learner =
+                new DqnLearner(settings(0.0, 1e-2, 16, 100, 0.2, 3), stateSize, actions);
+        for (int n = 0; n < 2000; n++) {
+            double[] s = gaussian(rnd, stateSize);
+            int a = rnd.nextInt(actions);
+            double r = 1 + dot(w[a], s) + 0.5 * rnd.nextGaussian();
+            learner.add(new Transition(s, a, r, null, true, 1.0 / actions, 0, "d" + n));
+        }
+        assertThat(learner.train(Integer.MAX_VALUE)).isEqualTo(400);
+
+        double[][] test = new double[2000][];
+        for (int i = 0; i < test.length; i++) {
+            test[i] = gaussian(rnd, stateSize);
+        }
+        double[][] q = learner.qValues(test);
+        double learned = 0;
+        double optimal = 0;
+        double random = 0;
+        for (int i = 0; i < test.length; i++) {
+            double best = Double.NEGATIVE_INFINITY;
+            for (int a = 0; a < actions; a++) {
+                double mean = 1 + dot(w[a], test[i]);
+                best = Math.max(best, mean);
+                random += mean / actions;
+            }
+            optimal += best;
+            learned += 1 + dot(w[argmax(q[i])], test[i]);
+        }
+        double share = learned / optimal;
+        double shareOfGainOverRandom = (learned - random) / (optimal - random);
+        System.out.printf(
+                "bandit: optimal %.3f, learned %.3f, random %.3f per decision;"
+                        + " learned/optimal %.3f, (learned-random)/(optimal-random) %.3f%n",
+                optimal / test.length,
+                learned / test.length,
+                random / test.length,
+                share,
+                shareOfGainOverRandom);
+        assertThat(share).isGreaterThanOrEqualTo(0.9);
+        assertThat(shareOfGainOverRandom).isGreaterThanOrEqualTo(0.9);
+    }
+
+    /**
+     * A chain of 5 states: "take" pays 0.2 at once and ends, "walk" pays nothing and moves right,
+     * and walking off the last state pays 1. With γ = 0.9 walking is worth 0.9^(4-s) > 0.2
+     * everywhere, so only a learner that propagates the delayed reward walks; with γ = 0 it takes.
+     */
+    @Test
+    void learnsDelayedRewardOnChainWithDiscount() {
+        int n = 5;
+        DqnLearner farsighted = new DqnLearner(settings(0.9, 5e-3, 16, 20, 1.5, 5), n, 2);
+        DqnLearner myopic = new DqnLearner(settings(0.0, 5e-3, 16, 20, 1.0, 5), n, 2);
+        for (int copy = 0; copy < 20; copy++) {
+            for (int s = 0; s < n; s++) {
+                Transition take = new Transition(oneHot(s, n), 0, 0.2, null, true, 0.5, 0, "t");
+                boolean last = s == n - 1;
+                Transition walk =
+                        new Transition(
+                                oneHot(s, n),
+                                1,
+                                last ? 1.0 : 0.0,
+                                last ? null : oneHot(s + 1, n),
+                                last,
+                                0.5,
+                                0,
+                                "w");
+                farsighted.add(take);
+                farsighted.add(walk);
+                myopic.add(take);
+                myopic.add(walk);
+            }
+        }
+        assertThat(farsighted.train(Integer.MAX_VALUE)).isEqualTo(300);
+        assertThat(myopic.train(Integer.MAX_VALUE)).isEqualTo(200);
+
+        double[][] states = new double[n][];
+        for (int s = 0; s < n; s++) {
+            states[s] = oneHot(s, n);
+        }
+        double[][] q = farsighted.qValues(states);
+        double[][] q0 = myopic.qValues(states);
+        for (int s = 0; s < n; s++) {
+            assertThat(argmax(q[s])).as("walk in state %d", s).isEqualTo(1);
+            assertThat(q[s][1])
+                    .as("Q(%d, walk)", s)
+                    .isCloseTo(Math.pow(0.9, n - 1 - s), within(0.1));
+            assertThat(q[s][0]).as("Q(%d, take)", s).isCloseTo(0.2, within(0.1));
+        }
+        for (int s = 0; s < n - 1; s++) {
+            assertThat(argmax(q0[s])).as("γ = 0 takes in state %d", s).isEqualTo(0);
+        }
+    }
+
+    @Test
+    void restoredCheckpointContinuesExactlyLikeUninterruptedTraining() {
+        int stateSize = 7;
+        int actions = 3;
+        // period 10 and 37 updates before the checkpoint: the restore lands mid-period
+        DqnLearner original = new DqnLearner(settings(0.5, 16, 10, 1.0, 9), stateSize, actions);
+        Random rnd = new Random(4);
+        feed(original, rnd, 60, stateSize, actions);
+        assertThat(original.train(37)).isEqualTo(37);
+
+        byte[] checkpoint = original.checkpoint();
+        DqnLearner restored = DqnLearner.restore(checkpoint);
+        assertThat(restored.updates()).isEqualTo(37);
+        assertThat(restored.replaySize()).isEqualTo(60);
+        assertThat(restored.checkpoint()).isEqualTo(checkpoint);
+
+        // both go on with the same transitions
+        Random a = new Random(99);
+        Random b = new Random(99);
+        feed(original, a, 40, stateSize, actions);
+        feed(restored, b, 40, stateSize, actions);
+        assertThat(original.train(1000)).isEqualTo(restored.train(1000)).isEqualTo(63);
+
+        double[][] probe = new double[20][];
+        for (int i = 0; i < probe.length; i++) {
+            probe[i] = gaussian(rnd, stateSize);
+        }
+        double[][] expected = original.qValues(probe);
+        double[][] actual = restored.qValues(probe);
+        for (int i = 0; i < probe.length; i++) {
+            assertThat(actual[i]).containsExactly(expected[i]);
+        }
+        assertThat(restored.lastTdLoss()).isEqualTo(original.lastTdLoss());
+        assertThat(restored.checkpoint()).isEqualTo(original.checkpoint());
+    }
+
+    @Test
+    void policySnapshotScoresLikeTheLearner() {
+        DqnLearner learner = new DqnLearner(settings(0.0, 16, 10, 1.0, 2), 5, 3);
+        Random rnd = new Random(8);
+        feed(learner, rnd, 64, 5, 3);
+        learner.train(20);
+
+        PolicySnapshot snapshot = PolicySnapshot.fromBytes(learner.exportPolicy(7).toBytes());
+        assertThat(snapshot.version).isEqualTo(7);
+        assertThat(snapshot.updates).isEqualTo(20);
+        PolicyNetwork policy = PolicyNetwork.fromSnapshot(snapshot);
+        assertThat(policy.version()).isEqualTo(7);
+        assertThat(policy.stateSize()).isEqualTo(5);
+        assertThat(policy.actionCount()).isEqualTo(3);
+
+        double[][] probe = {gaussian(rnd, 5), gaussian(rnd, 5), gaussian(rnd, 5)};
+        double[][] expected = learner.qValues(probe);
+        double[][] actual = policy.qValues(probe);
+        for (int i = 0; i < probe.length; i++) {
+            assertThat(actual[i]).containsExactly(expected[i]);
+        }
+        assertThat(policy.qValues(probe[1])).containsExactly(expected[1]);
+    }
+
+    @Test
+    void seedDecidesInitialWeights() {
+        double[][] probe = {{1, -1, 0.5}};
+        double[] a = new DqnLearner(settings(0, 8, 10, 1, 1), 3, 2).qValues(probe)[0];
+        double[] b = new DqnLearner(settings(0, 8, 10, 1, 1), 3, 2).qValues(probe)[0];
+        double[] c = new DqnLearner(settings(0, 8, 10, 1, 2), 3, 2).qValues(probe)[0];
+        assertThat(b).containsExactly(a);
+        assertThat(c).isNotEqualTo(a);
+    }
+
+    @Test
+    void trainsOnlyWhatTransitionsEarnedOnceABatchIsThere() {
+        DqnLearner learner = new DqnLearner(settings(0, 8, 10, 0.5, 1), 3, 2);
+        Random rnd = new Random(1);
+        feed(learner, rnd, 31, 3, 2);
+        assertThat(learner.train(100)).as("fewer than a batch").isZero();
+        feed(learner, rnd, 9, 3, 2);
+        assertThat(learner.train(5)).isEqualTo(5);
+        assertThat(learner.train(100)).isEqualTo(15);
+        assertThat(learner.updates()).isEqualTo(20);
+        assertThat(learner.added()).isEqualTo(40);
+        assertThat(learner.lastTdLoss()).isFinite().isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void rejectsTransitionsThatDoNotFit() {
+        DqnLearner learner = new DqnLearner(settings(0, 8, 10, 1, 1), 3, 2);
+        assertThatThrownBy(
+                        () ->
+                                learner.add(
+                                        new Transition(new double[2], 0, 1, null, true, 1, 0, "x")))
+                .hasMessageContaining("state must have 3 values");
+        assertThatThrownBy(
+                        () ->
+                                learner.add(
+                                        new Transition(new double[3], 2, 1, null, true, 1, 0, "x")))
+                .hasMessageContaining("action 2 out of range");
+        assertThatThrownBy(
+                        () ->
+                                learner.add(
+                                        new Transition(
+                                                new double[3], 1, 1, null, false, 1, 0, "x")))
+                .hasMessageContaining("needs a next state");
+        assertThatThrownBy(
+                        () ->
+                                learner.add(
+                                        new Transition(
+                                                new double[3],
+                                                1,
+                                                Double.NaN,
+                                                null,
+                                                true,
+                                                1,
+                                                0,
+                                                "x")))
+                .hasMessageContaining("reward is NaN");
+        assertThatThrownBy(() -> DqnLearner.restore(new byte[] {1, 2, 3, 4}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void settingsNameTheBadKey() {
+        assertThatThrownBy(() -> DqnSettings.defaults().withGamma(1.0))
+                .hasMessageContaining("learner.gamma");
+        assertThatThrownBy(() -> new DqnSettings(0, 1e-3, 2, 64, 64, 32, 100, 1, 1))
+                .hasMessageContaining("learner.replay-capacity");
+    }
+
+    /** The figure DESIGN.md quotes: one update of batch 32 on the agent's state size. */
+    @Test
+    void measuresTimePerUpdateOfBatch32() {
+        int stateSize = 37; // StateEncoder.size() for the default catalogue
+        DqnLearner learner = new DqnLearner(DqnSettings.defaults().withGamma(0.9), stateSize, 5);
+        Random rnd = new Random(3);
+        for (int i = 0; i < 2000; i++) {
+            learner.add(
+                    new Transition(
+                            gaussian(rnd, stateSize),
+                            rnd.nextInt(5),
+                            rnd.nextGaussian(),
+                            gaussian(rnd, stateSize),
+                            false,
+                            0.2,
+                            0,
+                            "d" + i));
+        }
+        learner.train(50); // warm-up
+        int n = 200;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpu = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        assertThat(learner.train(n)).isEqualTo(n);
+        double ms = (System.nanoTime() - start) / 1e6 / n;
+        double cpuMs = (threads.getCurrentThreadCpuTime() - cpu) / 1e6 / n;
+        double[][] batch = new double[256][];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = gaussian(rnd, stateSize);
+        }
+        learner.qValues(batch);
+        long t = threads.getCurrentThreadCpuTime();
+        for (int i = 0; i < 100; i++) {
+            learner.qValues(batch);
+        }
+        double scoreMs = (threads.getCurrentThreadCpuTime() - t) / 1e6 / 100;
+        System.out.printf(
+                "update (batch 32, state %d, 2x64, 5 actions): %.2f ms CPU, %.2f ms wall;"
+                        + " qValues of 256 states: %.2f ms CPU; checkpoint with 2000"
+                        + " transitions: %d bytes%n",
+                stateSize, cpuMs, ms, scoreMs, learner.checkpoint().length);
+        assertThat(ms).isLessThan(100);
+    }
+
+    static void feed(DqnLearner learner, Random rnd, int count, int stateSize, int actions) {
+        for (int i = 0; i < count; i++) {
+            boolean done = rnd.nextInt(4) == 0;
+            learner.add(
+                    new Transition(
+                            gaussian(rnd, stateSize),
+                            rnd.nextInt(actions),
+                            rnd.nextGaussian(),
+                            done ? null : gaussian(rnd, stateSize),
+                            done,
+                            1.0 / actions,
+                            0,
+                            "d" + i));
+        }
+    }
+
+    static double[] gaussian(Random rnd, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextGaussian();
+        }
+        return v;
+    }
+
+    static double[] oneHot(int i, int n) {
+        double[] v = new double[n];
+        v[i] = 1;
+        return v;
+    }
+
+    static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    static int argmax(double[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
