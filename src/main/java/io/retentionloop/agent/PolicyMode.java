@@ -10,8 +10,11 @@ import java.util.Arrays;
 public record PolicyMode(String kind, int fixedAction) implements java.io.Serializable {
 
     public static PolicyMode parse(String text, ActionCatalogue catalogue) {
-        if (text.equals("learned") || text.equals("none") || text.equals("random")) {
+        if (text.equals("learned") || text.equals("random")) {
             return new PolicyMode(text, -1);
+        }
+        if (text.equals("none")) {
+            return new PolicyMode(text, 0);
         }
         if (text.startsWith("fixed:")) {
             String id = text.substring(6);
@@ -33,24 +36,21 @@ public record PolicyMode(String kind, int fixedAction) implements java.io.Serial
         return kind.equals("learned");
     }
 
-    /**
-     * The Q-values a fixed policy stands for: its action scores 1, the rest 0 ({@code none} prefers
-     * action 0; {@code random} is flat, so selection is uniform over allowed actions).
-     */
+    /** The Q-values logged for a non-learned policy: its action 1, the rest 0. */
     public double[] fixedQ(int actions) {
         double[] q = new double[actions];
-        if (kind.equals("none")) {
-            q[0] = 1;
-        } else if (kind.equals("fixed")) {
+        if (!kind.equals("random")) {
             q[fixedAction] = 1;
         }
         return q;
     }
 
     /**
-     * Exploration a fixed policy uses: random explores fully, the others not at all (floor only).
+     * Whether the policy chooses with certainty ({@code none}, {@code fixed:<a>}): comparison
+     * baselines, not production policies, so they carry no exploration; {@code random} is uniform
+     * over the allowed actions and {@code learned} keeps the exploration floor.
      */
-    public boolean uniform() {
-        return kind.equals("random");
+    public boolean deterministic() {
+        return kind.equals("none") || kind.equals("fixed");
     }
 }

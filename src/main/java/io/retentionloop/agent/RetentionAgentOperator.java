@@ -141,7 +141,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         super.open();
         encoder = new StateEncoder(catalogue);
         selector = new ActionSelector(settings);
-        fixedSelector = new ActionSelector(mode.uniform() ? 1.0 : 0.0, settings.explorationFloor());
+        fixedSelector = new ActionSelector(1.0, settings.explorationFloor());
         attribution = new RewardAttribution(settings);
         StateTtlConfig ttl =
                 StateTtlConfig.newBuilder(java.time.Duration.ofMillis(stateTtlMs))
@@ -321,10 +321,14 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         boolean denied =
                 Constraints.applyBudget(
                         mask, expectedCosts, budget.remaining(t, settings.dailyBudget()));
-        ActionSelector.Selection s =
-                control
-                        ? new ActionSelector.Selection(0, 1.0, onlyNone(), 0, false)
-                        : (mode.learned() ? selector : fixedSelector).select(q, mask, id);
+        ActionSelector.Selection s;
+        if (control) {
+            s = deterministic(0);
+        } else if (mode.deterministic()) {
+            s = deterministic(mask[mode.fixedAction()] ? mode.fixedAction() : 0);
+        } else {
+            s = (mode.learned() ? selector : fixedSelector).select(q, mask, id);
+        }
 
         Decision d = new Decision();
         d.decisionId = id;
@@ -382,10 +386,11 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         return d;
     }
 
-    private double[] onlyNone() {
+    /** A choice made with certainty: the control group, and the none/fixed baselines. */
+    private ActionSelector.Selection deterministic(int action) {
         double[] p = new double[catalogue.size()];
-        p[0] = 1;
-        return p;
+        p[action] = 1;
+        return new ActionSelector.Selection(action, 1.0, p, action, false);
     }
 
     private static ValuePrediction prediction(ScoredWindow w) {
@@ -440,8 +445,14 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             if (RewardAttribution.isMature(p, watermark)) {
                 RewardAttribution.Matured m = attribution.mature(p, false);
                 output.collect(OUTCOMES, new StreamRecord<>(m.outcome(), timer.getTimestamp()));
-                output.collect(
-                        TRANSITIONS, new StreamRecord<>(m.transition(), timer.getTimestamp()));
+                Transition t = m.transition();
+                // the learner sees the reward minus what the value model expected anyway: a
+                // baseline that depends on the state only, so it leaves the best action unchanged
+                // while removing most of the variance the action did not cause
+                if (Double.isFinite(p.decision.expectedSpend)) {
+                    t.reward -= p.decision.expectedSpend;
+                }
+                output.collect(TRANSITIONS, new StreamRecord<>(t, timer.getTimestamp()));
                 matured.inc();
             } else {
                 open.add(p);

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             JobCommand.class,
             TrainClvCommand.class,
             EvaluateClvCommand.class,
+            ComparePoliciesCommand.class,
             EvaluatePolicyCommand.class,
             io.retentionloop.ops.SimulateCommand.class,
             io.retentionloop.ops.TopicsCommand.class,

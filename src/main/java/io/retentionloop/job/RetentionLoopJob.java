@@ -226,15 +226,15 @@ public final class RetentionLoopJob {
         DataStream<AgentInput> inputs =
                 scored.map(AgentInput::of)
                         .returns(AgentInput.class)
-                        .uid("agent-windows")
-                        .name("agent-windows")
+                        .uid(Uids.AGENT_WINDOWS)
+                        .name(Uids.AGENT_WINDOWS)
                         .union(
                                 lifecycle
                                         .getSideOutput(UserLifecycleFunction.REVENUE)
                                         .map(AgentInput::of)
                                         .returns(AgentInput.class)
-                                        .uid("agent-revenue")
-                                        .name("agent-revenue"));
+                                        .uid(Uids.AGENT_REVENUE)
+                                        .name(Uids.AGENT_REVENUE));
         DataStream<PolicySnapshot> policy =
                 env.fromSource(
                                 sources.policy(),
@@ -259,8 +259,8 @@ public final class RetentionLoopJob {
         decisions.sinkTo(sinks.decisions()).uid(Uids.DECISIONS_SINK).name(Uids.DECISIONS_SINK);
         decisions
                 .filter(Decision::actionable)
-                .uid("actionable")
-                .name("actionable")
+                .uid(Uids.ACTIONABLE)
+                .name(Uids.ACTIONABLE)
                 .sinkTo(sinks.interventions())
                 .uid(Uids.INTERVENTIONS_SINK)
                 .name(Uids.INTERVENTIONS_SINK);

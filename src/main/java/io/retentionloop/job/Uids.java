@@ -11,7 +11,10 @@ public final class Uids {
     public static final String MODELS_SOURCE = "models-source";
     public static final String VALUE_SCORER = "value-scorer";
     public static final String POLICY_SOURCE = "policy-source";
+    public static final String AGENT_WINDOWS = "agent-windows";
+    public static final String AGENT_REVENUE = "agent-revenue";
     public static final String RETENTION_AGENT = "retention-agent";
+    public static final String ACTIONABLE = "actionable";
     public static final String POLICY_LEARNER = "policy-learner";
     public static final String DECISIONS_SINK = "decisions-sink";
     public static final String INTERVENTIONS_SINK = "interventions-sink";

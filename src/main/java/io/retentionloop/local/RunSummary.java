@@ -94,6 +94,11 @@ final class RunSummary {
         j.put("max_daily_budget_share", loop.maxDailyBudgetShare());
         j.put("profit_per_user", loop.profitPerUser(loop.start(), loop.end()));
         j.put("profit_per_user_last_quarter", loop.profitPerUser(loop.lastQuarter(), loop.end()));
+        com.fasterxml.jackson.databind.node.ArrayNode weekly =
+                j.putArray("profit_per_user_by_week");
+        for (long w = loop.start(); w < loop.end(); w += 7 * 86_400_000L) {
+            weekly.add(loop.profitPerUser(w, Math.min(w + 7 * 86_400_000L, loop.end())));
+        }
         j.put("seconds", Math.round(seconds * 10) / 10.0);
 
         long badProduced =

@@ -117,12 +117,18 @@ class RetentionLoopJobIT {
             Map<Long, Long> expected =
                     gen.expectation.expected(config.lifecycleRules(), START + DAYS * DAY);
             long expectedTotal = expected.values().stream().mapToLong(Long::longValue).sum();
+            long maturable =
+                    expected.entrySet().stream()
+                            .filter(e -> e.getKey() + 8 * DAY <= START + DAYS * DAY)
+                            .mapToLong(Map.Entry::getValue)
+                            .sum();
             awaitTrue(
                     () ->
                             reader.poll()
                                     && reader.snapshots.size() >= expectedTotal
                                     && reader.deadLetters.size() >= gen.bad
-                                    && reader.decisions.size() >= expectedTotal,
+                                    && reader.decisions.size() >= expectedTotal
+                                    && reader.outcomes.size() >= maturable,
                     Duration.ofMinutes(3));
             // anything emitted twice would arrive with the same or a later checkpoint
             Thread.sleep(2000);
@@ -187,17 +193,40 @@ class RetentionLoopJobIT {
             assertThat(perDecision.values()).allMatch(n -> n == 1);
             assertThat(perDecision).hasSize((int) expectedTotal);
             // rewards of decisions whose horizon (7 d + 1 d lateness) ended by day 35, each once
-            long maturable =
-                    expected.entrySet().stream()
-                            .filter(e -> e.getKey() + 8 * DAY <= START + DAYS * DAY)
-                            .mapToLong(Map.Entry::getValue)
-                            .sum();
             Map<String, Integer> perOutcome = new HashMap<>();
             reader.outcomes.forEach(
                     o -> perOutcome.merge(o.get("decision_id").asText(), 1, Integer::sum));
             assertThat(perOutcome.values()).allMatch(n -> n == 1);
             assertThat(perOutcome.keySet()).isSubsetOf(perDecision.keySet());
             assertThat((long) perOutcome.size()).isEqualTo(maturable);
+
+            // train/serve parity: replaying the same events offline through the lifecycle code and
+            // scoring them with the same model file gives what the stream emitted
+            io.retentionloop.lifecycle.UserLifecycle offline =
+                    new io.retentionloop.lifecycle.UserLifecycle(config.lifecycleRules());
+            Map<String, WindowSnapshot> replayed = new HashMap<>();
+            gen.history.forEach(
+                    (u, events) ->
+                            offline.replay(
+                                    u,
+                                    events,
+                                    START + DAYS * DAY,
+                                    s -> replayed.put(s.userId + "@" + s.windowEnd, s)));
+            io.retentionloop.value.model.ClvModel model =
+                    io.retentionloop.value.model.ClvModel.load(TestModels.tiny(1));
+            List<double[]> features = new ArrayList<>();
+            for (ScoredWindow s : reader.scored) {
+                WindowSnapshot o = replayed.get(s.snapshot.userId + "@" + s.snapshot.windowEnd);
+                assertThat(o).as("offline snapshot of %s", s.snapshot).isEqualTo(s.snapshot);
+                features.add(o.features);
+            }
+            var offlineScores = model.predict(features, model.horizonDays());
+            for (int i = 0; i < offlineScores.length; i++) {
+                assertThat(reader.scored.get(i).expectedPurchases)
+                        .isCloseTo(
+                                offlineScores[i].expectedPurchases(),
+                                org.assertj.core.data.Percentage.withPercentage(1e-3));
+            }
 
             // the features survived the crash: a user's purchase count is exact
             String user = gen.purchases.keySet().iterator().next();
@@ -235,6 +264,10 @@ class RetentionLoopJobIT {
         final SnapshotExpectation expectation = new SnapshotExpectation(START);
         final Map<String, Integer> purchases = new TreeMap<>();
         final Map<String, List<Long>> purchaseTimes = new HashMap<>();
+
+        /** Every valid event per user, in the order produced (event time). */
+        final Map<String, List<io.retentionloop.events.Event>> history = new TreeMap<>();
+
         int bad;
         int seq;
 
@@ -265,6 +298,16 @@ class RetentionLoopJobIT {
                     } else {
                         value = json(user, purchase ? "purchase" : "view", t, 12.5);
                         expectation.validEvent(user, t);
+                        history.computeIfAbsent(user, k -> new ArrayList<>())
+                                .add(
+                                        new io.retentionloop.events.Event(
+                                                "e" + (seq - 1),
+                                                user,
+                                                purchase
+                                                        ? io.retentionloop.events.EventType.PURCHASE
+                                                        : io.retentionloop.events.EventType.VIEW,
+                                                t,
+                                                purchase ? 12.5 : 0));
                         if (purchase) {
                             purchases.merge(user, 1, Integer::sum);
                             purchaseTimes.computeIfAbsent(user, k -> new ArrayList<>()).add(t);
@@ -324,6 +367,7 @@ class RetentionLoopJobIT {
         final KafkaConsumer<byte[], byte[]> consumer;
         final List<WindowSnapshot> snapshots = new ArrayList<>();
         final List<DeadLetter> deadLetters = new ArrayList<>();
+        final List<ScoredWindow> scored = new ArrayList<>();
         final List<com.fasterxml.jackson.databind.JsonNode> decisions = new ArrayList<>();
         final List<com.fasterxml.jackson.databind.JsonNode> outcomes = new ArrayList<>();
         final com.fasterxml.jackson.databind.ObjectMapper json =
@@ -348,6 +392,7 @@ class RetentionLoopJobIT {
                     assertThat(s.expectedPurchases).isNotNegative();
                     assertThat(s.modelVersion).startsWith("clv-");
                     snapshots.add(s.snapshot);
+                    scored.add(s);
                 } else if (r.topic().equals("crash-dlq")) {
                     deadLetters.add(DeadLetterJson.fromJson(r.value()));
                 } else {

@@ -1,0 +1,249 @@
+package io.retentionloop.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.retentionloop.local.LocalRun;
+import io.retentionloop.report.SvgChart;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs one simulated world under each policy and compares their profit. */
+@Command(
+        name = "compare-policies",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the same simulated world (same users, same seed) under each policy through the"
+                    + " embedded job: none, random, every fixed action, the learned DQN, and the"
+                    + " oracle (chosen from the world's latent state within the same constraints).",
+            "Writes OUT/report.json (per policy: profit_per_user, incremental_profit_per_user over"
+                    + " none, max_daily_budget_share, control_group_treated; and"
+                    + " learned_oracle_share_last_quarter) and OUT/report.html with the learning"
+                    + " curve."
+        })
+final class ComparePoliciesCommand implements Callable<Integer> {
+    @Option(
+            names = "--users",
+            defaultValue = "20000",
+            description = "Simulated users (default ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(
+            names = "--days",
+            defaultValue = "180",
+            description = "Simulated days (default ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "7",
+            description = "World seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--start",
+            defaultValue = "2025-01-02",
+            description = "First simulated day (default ${DEFAULT-VALUE}).")
+    LocalDate start;
+
+    @Option(
+            names = "--world",
+            defaultValue = "conf/world.yaml",
+            description = "World definition (default ${DEFAULT-VALUE}).")
+    Path world;
+
+    @Option(
+            names = "--policies",
+            split = ",",
+            defaultValue =
+                    "none,random,fixed:email,fixed:push,fixed:coupon10,fixed:free_shipping,learned,oracle",
+            description = "Policies to run (default ${DEFAULT-VALUE}).")
+    List<String> policies;
+
+    @Option(
+            names = "--out",
+            defaultValue = "target/policy-comparison",
+            description = "Output directory (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "PT30M",
+            description = "Per-run wait limit (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Mixin ConfigOptions config;
+
+    @Override
+    public Integer call() throws Exception {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Map<String, JsonNode> runs = new LinkedHashMap<>();
+        int failed = 0;
+        for (String policy : policies) {
+            Path dir = out.resolve(policy.replace(':', '-'));
+            System.out.printf("=== policy %s ===%n", policy);
+            int code =
+                    new LocalRun(
+                                    new LocalRun.Options(
+                                            users,
+                                            days,
+                                            seed,
+                                            start.atStartOfDay(ZoneOffset.UTC).toInstant(),
+                                            world,
+                                            config.config,
+                                            config.overrides,
+                                            Path.of("conf"),
+                                            4,
+                                            dir,
+                                            timeout,
+                                            policy))
+                            .run();
+            failed += code == 0 ? 0 : 1;
+            runs.put(policy, json.readTree(dir.resolve("summary.json").toFile()));
+        }
+        ObjectNode report = json.createObjectNode();
+        report.put("users", users);
+        report.put("days", days);
+        report.put("seed", seed);
+        ObjectNode per = report.putObject("policies");
+        double none =
+                runs.containsKey("none")
+                        ? runs.get("none").get("profit_per_user").asDouble()
+                        : Double.NaN;
+        double noneLast =
+                runs.containsKey("none")
+                        ? runs.get("none").get("profit_per_user_last_quarter").asDouble()
+                        : Double.NaN;
+        double bestFixed = Double.NEGATIVE_INFINITY;
+        String bestFixedName = null;
+        for (Map.Entry<String, JsonNode> e : runs.entrySet()) {
+            JsonNode s = e.getValue();
+            ObjectNode p = per.putObject(e.getKey());
+            double profit = s.get("profit_per_user").asDouble();
+            p.put("profit_per_user", profit);
+            p.put("incremental_profit_per_user", profit - none);
+            p.put("profit_per_user_last_quarter", s.get("profit_per_user_last_quarter").asDouble());
+            p.put(
+                    "incremental_profit_per_user_last_quarter",
+                    s.get("profit_per_user_last_quarter").asDouble() - noneLast);
+            p.put("max_daily_budget_share", s.get("max_daily_budget_share").asDouble());
+            p.put("control_group_treated", s.get("control_group_treated").asLong());
+            p.put("interventions", s.get("interventions").asLong());
+            p.put("policy_versions", s.get("policy_versions").asLong());
+            p.set("profit_per_user_by_week", s.get("profit_per_user_by_week"));
+            if (e.getKey().startsWith("fixed:") && profit > bestFixed) {
+                bestFixed = profit;
+                bestFixedName = e.getKey();
+            }
+        }
+        if (runs.containsKey("learned") && runs.containsKey("oracle")) {
+            double learned =
+                    per.get("learned").get("incremental_profit_per_user_last_quarter").asDouble();
+            double oracle =
+                    per.get("oracle").get("incremental_profit_per_user_last_quarter").asDouble();
+            report.put("learned_oracle_share_last_quarter", learned / oracle);
+        }
+        if (bestFixedName != null) {
+            report.put("best_fixed_policy", bestFixedName);
+        }
+        Files.createDirectories(out);
+        json.writeValue(out.resolve("report.json").toFile(), report);
+        Files.writeString(out.resolve("report.html"), html(report));
+        System.out.println();
+        System.out.printf(
+                "%-24s %12s %12s %14s %8s%n",
+                "policy", "profit/user", "incremental", "incr. last qtr", "budget");
+        per.fields()
+                .forEachRemaining(
+                        e ->
+                                System.out.printf(
+                                        Locale.ROOT,
+                                        "%-24s %12.2f %12.2f %14.2f %7.0f%%%n",
+                                        e.getKey(),
+                                        e.getValue().get("profit_per_user").asDouble(),
+                                        e.getValue().get("incremental_profit_per_user").asDouble(),
+                                        e.getValue()
+                                                .get("incremental_profit_per_user_last_quarter")
+                                                .asDouble(),
+                                        100
+                                                * e.getValue()
+                                                        .get("max_daily_budget_share")
+                                                        .asDouble()));
+        if (report.has("learned_oracle_share_last_quarter")) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "learned / oracle incremental profit, last quarter: %.2f%n",
+                    report.get("learned_oracle_share_last_quarter").asDouble());
+        }
+        System.out.println(
+                "report: " + out.resolve("report.json") + ", " + out.resolve("report.html"));
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static String html(ObjectNode report) {
+        SvgChart curve =
+                new SvgChart(
+                        "Realized profit per user by simulated week", "week", "profit per user");
+        report.get("policies")
+                .fields()
+                .forEachRemaining(
+                        e -> {
+                            JsonNode weeks = e.getValue().get("profit_per_user_by_week");
+                            double[] x = new double[weeks.size()];
+                            double[] y = new double[weeks.size()];
+                            for (int i = 0; i < x.length; i++) {
+                                x[i] = i + 1;
+                                y[i] = weeks.get(i).asDouble();
+                            }
+                            curve.line(e.getKey(), x, y);
+                        });
+        StringBuilder h = new StringBuilder("<!doctype html><html><head><meta charset='utf-8'>");
+        h.append("<title>Policy comparison</title><style>body{font-family:sans-serif;margin:24px}")
+                .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
+                .append("table{border-collapse:collapse}</style></head><body>")
+                .append("<h1>Policy comparison</h1><table><tr><th>policy</th><th>profit/user</th>")
+                .append("<th>incremental</th><th>incremental, last quarter</th>")
+                .append("<th>max daily budget</th><th>control treated</th></tr>");
+        List<String> rows = new ArrayList<>();
+        report.get("policies")
+                .fields()
+                .forEachRemaining(
+                        e ->
+                                rows.add(
+                                        String.format(
+                                                Locale.ROOT,
+                                                "<tr><td>%s</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.0f%%</td><td>%d</td></tr>",
+                                                SvgChart.esc(e.getKey()),
+                                                e.getValue().get("profit_per_user").asDouble(),
+                                                e.getValue()
+                                                        .get("incremental_profit_per_user")
+                                                        .asDouble(),
+                                                e.getValue()
+                                                        .get(
+                                                                "incremental_profit_per_user_last_quarter")
+                                                        .asDouble(),
+                                                100
+                                                        * e.getValue()
+                                                                .get("max_daily_budget_share")
+                                                                .asDouble(),
+                                                e.getValue()
+                                                        .get("control_group_treated")
+                                                        .asLong())));
+        rows.forEach(h::append);
+        h.append("</table>").append(curve.render()).append("</body></html>\n");
+        return h.toString();
+    }
+}

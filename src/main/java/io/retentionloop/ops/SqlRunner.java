@@ -1,0 +1,386 @@
+package io.retentionloop.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.retentionloop.agent.AgentSettings;
+import io.retentionloop.job.JobConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.ResultKind;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.TimeUtils;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Runs Flink SQL scripts, like the Flink Kubernetes Operator's SQL runner: {@code SET 'k' = 'v';}
+ * configures the session, DDL and {@code INSERT} / {@code EXECUTE STATEMENT SET BEGIN ... END;} run
+ * as they are, and the rows of a {@code SELECT} are printed as a table. Several files run in one
+ * session, in order (the report files of {@code sql/} after {@code sql/00-tables.sql}).
+ *
+ * <p>Scripts may use {@code ${name}} variables: every key of the application configuration ({@code
+ * ${kafka.bootstrap-servers}}, {@code ${topics.interventions}}, {@code ${agent.daily-budget}} ...),
+ * {@code ${scan.bounded.mode}} and {@code ${report.out-dir}}, and every key set with {@code SET} or
+ * {@code -D}. A value given on the command line wins over a {@code SET} of the same key in a file.
+ *
+ * <p>By default the Kafka tables are read up to their current end ({@code scan.bounded.mode =
+ * latest-offset}) in batch mode, so a report prints final figures and ends. {@code --follow} runs
+ * in streaming mode over unbounded tables instead: continuous {@code INSERT}s and statement sets.
+ */
+@Command(
+        name = "sql",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run Flink SQL files (sql/*.sql) against the job's Kafka topics and print the results.",
+            "Statements: SET 'key' = 'value'; DDL; SELECT (printed as a table); INSERT; "
+                    + "EXECUTE STATEMENT SET BEGIN ... END;. ${name} in a statement is replaced "
+                    + "by a variable: any application config key, scan.bounded.mode, "
+                    + "report.out-dir, or a key set with SET or -D."
+        })
+public final class SqlRunner implements Callable<Integer> {
+
+    private static final Pattern SET =
+            Pattern.compile(
+                    "^SET(?:\\s+'((?:[^']|'')*)'\\s*=\\s*'((?:[^']|'')*)')?\\s*$",
+                    Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "FILE",
+            description = "SQL files, run in order in one session.")
+    List<Path> files = new ArrayList<>();
+
+    @Option(
+            names = "--bootstrap-servers",
+            description = "Kafka brokers (default: kafka.bootstrap-servers of the config).")
+    String bootstrapServers;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "Application config (conf/retention-loop.yaml format) whose keys become"
+                            + " variables; default: the packaged defaults.")
+    Path config;
+
+    @Option(
+            names = {"-D", "--define"},
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A variable or Flink setting, winning over a SET of the same key in a file,"
+                            + " e.g. -D report.daily-budget=500. Repeatable.")
+    Map<String, String> defines = new LinkedHashMap<>();
+
+    @Option(
+            names = "--follow",
+            description =
+                    "Streaming mode over unbounded tables (continuous INSERTs and statement"
+                            + " sets; SELECTs print changes until stopped). Default: batch mode"
+                            + " up to the topics' current end.")
+    boolean follow;
+
+    @Option(
+            names = "--out-dir",
+            defaultValue = "target/reports",
+            description = "Directory for ${report.out-dir} (default ${DEFAULT-VALUE}).")
+    Path outDir;
+
+    /** The rows of one query, as returned to callers (tests) and printed. */
+    public record Result(SqlScript.Statement statement, List<String> columns, List<Row> rows) {
+
+        /** The index of a column by name. */
+        public int column(String name) {
+            int i = columns.indexOf(name);
+            if (i < 0) {
+                throw new IllegalArgumentException("no column " + name + " in " + columns);
+            }
+            return i;
+        }
+    }
+
+    private final Map<String, String> variables = new TreeMap<>();
+    private final Map<String, String> pinned = new TreeMap<>();
+    private final Configuration settings = new Configuration();
+    private TableEnvironment env;
+    private PrintStream out = System.out;
+    private PrintStream log = System.err;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new SqlRunner());
+        cli.setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                    cmd.getErr().println("error: " + e.getMessage());
+                    return e instanceof IllegalArgumentException ? 2 : 1;
+                });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        run();
+        return 0;
+    }
+
+    /** Sends tables to {@code out} and progress to {@code log} (both stdout/stderr by default). */
+    public SqlRunner printTo(PrintStream out, PrintStream log) {
+        this.out = out;
+        this.log = log;
+        return this;
+    }
+
+    /** Runs every file in order and returns the results of the queries. */
+    public List<Result> run() throws Exception {
+        initVariables();
+        List<Result> results = new ArrayList<>();
+        for (Path file : files) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            for (SqlScript.Statement s : SqlScript.parse(text, file.toString())) {
+                Result r = execute(s);
+                if (r != null) {
+                    results.add(r);
+                }
+            }
+        }
+        return results;
+    }
+
+    private void initVariables() throws IOException {
+        flatten(applicationConfig(), "", variables);
+        addSqlForms(variables);
+        variables.putIfAbsent(
+                "agent.daily-budget", String.valueOf(AgentSettings.DEFAULT_DAILY_BUDGET));
+        variables.put("scan.bounded.mode", follow ? "unbounded" : "latest-offset");
+        variables.put("report.out-dir", outDir.toAbsolutePath().normalize().toUri().toString());
+        if (bootstrapServers != null) {
+            pinned.put("kafka.bootstrap-servers", bootstrapServers);
+        }
+        pinned.putAll(defines);
+        variables.putAll(pinned);
+        // reports are small: one slot each keeps a 2-core machine responsive
+        settings.setString("parallelism.default", "1");
+        pinned.forEach(settings::setString);
+        log("%s; Kafka at %s", mode(), variables.get("kafka.bootstrap-servers"));
+    }
+
+    /**
+     * SQL cannot read {@code 1d} or an ISO instant: a duration ({@code 30s}, {@code 1d}) is also
+     * given in seconds as {@code key-seconds}, an instant in epoch millis as {@code key-millis}.
+     */
+    static void addSqlForms(Map<String, String> variables) {
+        for (Map.Entry<String, String> e : new TreeMap<>(variables).entrySet()) {
+            String v = e.getValue().strip();
+            if (v.matches("\\d+\\s*[a-z]+")) {
+                try {
+                    long seconds = TimeUtils.parseDuration(v).toSeconds();
+                    variables.put(e.getKey() + "-seconds", String.valueOf(seconds));
+                } catch (IllegalArgumentException notADuration) {
+                    // e.g. a size like 64mb: no seconds
+                }
+            } else if (v.matches("\\d{4}-\\d{2}-\\d{2}T.*")) {
+                try {
+                    long millis = Instant.parse(v).toEpochMilli();
+                    variables.put(e.getKey() + "-millis", String.valueOf(millis));
+                } catch (DateTimeParseException notAnInstant) {
+                    // a local date-time: no millis
+                }
+            }
+        }
+    }
+
+    private Result execute(SqlScript.Statement s) throws Exception {
+        String sql;
+        try {
+            sql = SqlScript.substitute(s.sql(), variables);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(s.where() + ": " + e.getMessage(), e);
+        }
+        String keyword = s.keyword();
+        if (keyword.equals("SET")) {
+            set(s, sql);
+            return null;
+        }
+        long t0 = System.nanoTime();
+        TableResult result;
+        try {
+            result = env().executeSql(sql);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    s.where() + ": " + rootMessage(e) + "\n  in: " + firstLine(sql), e);
+        }
+        try {
+            if (keyword.equals("INSERT") || keyword.equals("EXECUTE")) {
+                String job =
+                        result.getJobClient().map(c -> c.getJobID().toString()).orElse("(none)");
+                log("%s: job %s running: %s", s.where(), job, firstLine(sql));
+                result.await();
+                log("%s: job %s finished in %.1f s", s.where(), job, seconds(t0));
+                return null;
+            }
+            if (result.getResultKind() == ResultKind.SUCCESS_WITH_CONTENT) {
+                Result r = query(s, result);
+                log("%s: %d rows in %.1f s", s.where(), r.rows().size(), seconds(t0));
+                return r;
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(s.where() + ": " + rootMessage(e), e);
+        }
+        log("%s: %s", s.where(), firstLine(sql));
+        return null;
+    }
+
+    private void set(SqlScript.Statement s, String sql) {
+        Matcher m = SET.matcher(sql);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(
+                    s.where() + ": expected SET 'key' = 'value'; got " + firstLine(sql));
+        }
+        if (m.group(1) == null) {
+            variables.forEach((k, v) -> out.println("'" + k + "' = '" + v + "'"));
+            return;
+        }
+        String key = m.group(1).replace("''", "'");
+        String value = m.group(2).replace("''", "'");
+        if (pinned.containsKey(key)) {
+            log("%s: keeping %s = %s from the command line", s.where(), key, pinned.get(key));
+            return;
+        }
+        if (key.equals("execution.runtime-mode")) {
+            throw new IllegalArgumentException(
+                    s.where()
+                            + ": the runtime mode is chosen on the command line (--follow for"
+                            + " streaming)");
+        }
+        variables.put(key, value);
+        settings.setString(key, value);
+        if (env != null) {
+            env.getConfig().set(key, value);
+        }
+    }
+
+    private Result query(SqlScript.Statement s, TableResult result) throws Exception {
+        List<String> columns = result.getResolvedSchema().getColumnNames();
+        List<Row> rows = new ArrayList<>();
+        ResultTable table = new ResultTable(columns);
+        try (CloseableIterator<Row> it = result.collect()) {
+            if (follow) {
+                // an unbounded query never ends: print every change as it arrives
+                out.println(table.header(true));
+                while (it.hasNext()) {
+                    Row r = it.next();
+                    rows.add(r);
+                    out.println(table.changeLine(r));
+                }
+            } else {
+                it.forEachRemaining(rows::add);
+            }
+        }
+        if (!follow) {
+            out.println("-- " + s.where());
+            out.print(table.render(rows));
+            out.println();
+        }
+        return new Result(s, columns, rows);
+    }
+
+    private TableEnvironment env() {
+        if (env == null) {
+            EnvironmentSettings.Builder b = EnvironmentSettings.newInstance();
+            (follow ? b.inStreamingMode() : b.inBatchMode()).withConfiguration(settings);
+            env = TableEnvironment.create(b.build());
+        }
+        return env;
+    }
+
+    private String mode() {
+        return follow
+                ? "streaming mode, unbounded topics"
+                : "batch mode, topics read up to their current end";
+    }
+
+    /** The packaged application defaults with {@code --config} merged over them. */
+    private JsonNode applicationConfig() throws IOException {
+        YAMLMapper yaml = new YAMLMapper();
+        ObjectNode tree;
+        try (InputStream in = JobConfig.class.getResourceAsStream(JobConfig.DEFAULTS_RESOURCE)) {
+            tree = in == null ? yaml.createObjectNode() : (ObjectNode) yaml.readTree(in);
+        }
+        if (config != null) {
+            JsonNode user = yaml.readTree(config.toFile());
+            if (user instanceof ObjectNode o) {
+                merge(tree, o);
+            } else if (user != null && !user.isNull() && !user.isMissingNode()) {
+                throw new IllegalArgumentException(config + " is not a YAML mapping");
+            }
+        }
+        return tree;
+    }
+
+    private static void merge(ObjectNode base, ObjectNode over) {
+        Iterator<Map.Entry<String, JsonNode>> it = over.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (base.get(e.getKey()) instanceof ObjectNode b
+                    && e.getValue() instanceof ObjectNode o) {
+                merge(b, o);
+            } else {
+                base.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static void flatten(JsonNode node, String prefix, Map<String, String> into) {
+        if (node.isObject()) {
+            node.fields()
+                    .forEachRemaining(e -> flatten(e.getValue(), prefix + e.getKey() + ".", into));
+        } else if (!node.isArray() && !node.isNull()) {
+            into.put(prefix.substring(0, prefix.length() - 1), node.asText());
+        }
+    }
+
+    private void log(String format, Object... args) {
+        log.println("[sql] " + String.format(Locale.ROOT, format, args));
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static String firstLine(String sql) {
+        String line = sql.strip().lines().findFirst().orElse("");
+        return line.length() > 100 ? line.substring(0, 100) + " ..." : line;
+    }
+
+    private static String rootMessage(Throwable e) {
+        String message = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return message;
+    }
+}

@@ -1,0 +1,134 @@
+package io.retentionloop.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.retentionloop.events.Event;
+import io.retentionloop.events.EventType;
+import io.retentionloop.learner.PolicySnapshot;
+import io.retentionloop.lifecycle.Features;
+import io.retentionloop.lifecycle.LifecycleStage;
+import io.retentionloop.lifecycle.WindowSnapshot;
+import io.retentionloop.value.ScoredWindow;
+import io.retentionloop.value.model.ValuePrediction;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class RetentionAgentOperatorTest {
+    static final long DAY = 86_400_000L;
+    static final long T = 20_090 * DAY; // a window end
+    static final ActionCatalogue CATALOGUE = ActionCatalogue.defaults();
+
+    static KeyedTwoInputStreamOperatorTestHarness<String, AgentInput, PolicySnapshot, Decision>
+            harness(AgentSettings settings, String policy) throws Exception {
+        var h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new RetentionAgentOperator(
+                                CATALOGUE,
+                                settings,
+                                PolicyMode.parse(policy, CATALOGUE),
+                                64,
+                                DAY,
+                                400 * DAY),
+                        AgentInput::userId,
+                        (PolicySnapshot s) -> "policy",
+                        Types.STRING);
+        h.open();
+        return h;
+    }
+
+    static StreamRecord<AgentInput> window(String user, long end, double expectedSpend) {
+        double[] f = new double[Features.SIZE];
+        f[Features.PURCHASES] = 2;
+        WindowSnapshot s =
+                new WindowSnapshot(
+                        user, end - 7 * DAY, end, LifecycleStage.ACTIVE, LifecycleStage.ACTIVE, f);
+        ScoredWindow w =
+                new ScoredWindow(s, new ValuePrediction(1.0, 0.6, expectedSpend, 30), 28, "m1");
+        return new StreamRecord<>(AgentInput.of(w), end - 1);
+    }
+
+    static StreamRecord<AgentInput> purchase(String user, long t, double amount) {
+        return new StreamRecord<>(
+                AgentInput.of(new Event(user + "-" + t, user, EventType.PURCHASE, t, amount)), t);
+    }
+
+    @Test
+    void theControlGroupNeverGetsAnActionAndEveryoneElseKeepsTheFloor() throws Exception {
+        AgentSettings settings = AgentSettings.defaults().withControlShare(0.2);
+        try (var h = harness(settings, "random")) {
+            for (int u = 0; u < 500; u++) {
+                h.processElement1(window("u" + u, T, 50));
+            }
+            h.processWatermark1(new Watermark(T));
+            List<Decision> out = h.extractOutputValues();
+            assertThat(out).hasSize(500);
+            List<Decision> control = out.stream().filter(d -> d.controlGroup).toList();
+            assertThat(control.size()).isBetween(70, 130);
+            assertThat(control).allMatch(d -> d.actionIndex == 0 && d.propensity == 1.0);
+            for (Decision d : out) {
+                if (!d.controlGroup) {
+                    assertThat(d.propensity).isGreaterThan(0);
+                    for (double p : d.probabilities) {
+                        assertThat(p == 0 || p >= settings.explorationFloor()).isTrue();
+                    }
+                    assertThat(d.probabilities[d.actionIndex]).isEqualTo(d.propensity);
+                }
+                assertThat(d.decisionId).isEqualTo(Decision.idOf(d.userId, T));
+            }
+        }
+    }
+
+    @Test
+    void theDailyBudgetIsNeverExceeded() throws Exception {
+        // coupon10 costs 10% of expected spend: 5.0 each; a budget of 40 allows eight
+        AgentSettings settings = AgentSettings.defaults().withControlShare(0).withDailyBudget(40);
+        try (var h = harness(settings, "fixed:coupon10")) {
+            for (int u = 0; u < 100; u++) {
+                h.processElement1(window("u" + u, T, 50));
+            }
+            h.processWatermark1(new Watermark(T));
+            List<Decision> out = h.extractOutputValues();
+            double committed =
+                    out.stream()
+                            .filter(Decision::actionable)
+                            .mapToDouble(d -> d.expectedCost)
+                            .sum();
+            assertThat(committed).isLessThanOrEqualTo(40 + 1e-9).isGreaterThan(30);
+            assertThat(out.stream().filter(d -> d.budgetDenied).count()).isGreaterThan(80);
+        }
+    }
+
+    @Test
+    void revenueInTheHorizonIsAttributedOnceAndMaturesIntoAnOutcome() throws Exception {
+        AgentSettings settings =
+                AgentSettings.defaults().withControlShare(0).withHorizon(Duration.ofDays(7));
+        try (var h = harness(settings, "none")) {
+            h.processElement1(purchase("a", T + DAY, 20)); // ahead of the decision: held
+            h.processElement1(purchase("a", T - DAY, 99)); // before t: not this decision's
+            h.processElement1(window("a", T, 50));
+            h.processWatermark1(new Watermark(T));
+            h.processElement1(purchase("a", T + 3 * DAY, 15));
+            h.processElement1(purchase("a", T + 8 * DAY, 1000)); // after t + H
+            h.processElement1(window("a", T + 7 * DAY, 50)); // gives s'
+            h.processWatermark1(new Watermark(T + 7 * DAY + DAY)); // t + H + lateness
+            List<Outcome> outcomes =
+                    h.getSideOutput(RetentionAgentOperator.OUTCOMES).stream()
+                            .map(StreamRecord::getValue)
+                            .collect(Collectors.toList());
+            assertThat(outcomes).hasSize(1);
+            Outcome o = outcomes.get(0);
+            assertThat(o.revenue).isEqualTo(35);
+            assertThat(o.reward).isEqualTo(35 - o.cost);
+            var transitions = h.getSideOutput(RetentionAgentOperator.TRANSITIONS);
+            assertThat(transitions).hasSize(1);
+            assertThat(transitions.peek().getValue().nextState).isNotNull();
+            assertThat(transitions.peek().getValue().done).isFalse();
+        }
+    }
+}
