@@ -242,7 +242,10 @@ class StandaloneClusterIT {
         expected.values().removeIf(n -> n == 0);
         long expectedTotal = expected.values().stream().mapToLong(Long::longValue).sum();
         awaitTrue(
-                () -> reader.poll() && reader.snapshots.size() >= expectedTotal,
+                () ->
+                        reader.poll()
+                                && reader.snapshots.size() >= expectedTotal
+                                && reader.decisions.size() >= expectedTotal,
                 Duration.ofSeconds(120),
                 "all " + expectedTotal + " snapshots after the TaskManager kill");
         assertThat(state(restored)).isEqualTo("RUNNING");
@@ -256,6 +259,16 @@ class StandaloneClusterIT {
         }
         assertThat(perSnapshot).allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
         assertThat(reader.windows()).isEqualTo(expected);
+        // one decision per scored window and no intervention twice or lost, across the savepoint,
+        // the rescale and the kill
+        assertThat(reader.decisions).hasSize((int) expectedTotal);
+        assertThat(reader.decisions).allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+        assertThat(reader.interventions).allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+        assertThat(reader.interventions.keySet())
+                .isEqualTo(
+                        reader.decisions.keySet().stream()
+                                .filter(id -> !reader.actions.get(id).equals("none"))
+                                .collect(java.util.stream.Collectors.toSet()));
         for (long w : expected.keySet()) {
             Set<String> emitted = new TreeSet<>();
             reader.snapshots.stream()
@@ -462,12 +475,32 @@ class StandaloneClusterIT {
             consumer =
                     new KafkaConsumer<>(
                             p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            consumer.subscribe(List.of(SNAPSHOTS));
+            consumer.subscribe(List.of(SNAPSHOTS, "decisions", "interventions"));
         }
+
+        /** decision_id → action, per topic, with every arrival counted. */
+        final Map<String, Integer> decisions = new HashMap<>();
+
+        final Map<String, Integer> interventions = new HashMap<>();
+        final Map<String, String> actions = new HashMap<>();
+        private final com.fasterxml.jackson.databind.ObjectMapper json =
+                new com.fasterxml.jackson.databind.ObjectMapper();
 
         boolean poll() {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
-                snapshots.add(WindowSnapshotJson.fromJson(r.value()));
+                if (r.topic().equals(SNAPSHOTS)) {
+                    snapshots.add(WindowSnapshotJson.fromJson(r.value()));
+                    continue;
+                }
+                try {
+                    var d = json.readTree(r.value());
+                    String id = d.get("decision_id").asText();
+                    (r.topic().equals("decisions") ? decisions : interventions)
+                            .merge(id, 1, Integer::sum);
+                    actions.put(id, d.get("action").asText());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             }
             return true;
         }
