@@ -71,6 +71,10 @@ public final class LocalRun {
     /** Runs the whole thing; returns the process exit code (0 when every check passed). */
     public int run() throws Exception {
         Files.createDirectories(opt.out());
+        // every run starts from a clean broker and no checkpoints: a previous (perhaps killed)
+        // run's Kafka log would carry another cluster id and old events
+        deleteRecursively(opt.out().resolve("kafka"));
+        deleteRecursively(opt.out().resolve("checkpoints"));
         WorldConfig world = WorldConfig.load(opt.world());
         long t0 = System.nanoTime();
         Path model =
@@ -371,6 +375,17 @@ public final class LocalRun {
             Thread.sleep(1000);
         }
         return previous;
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     static void say(String message) {

@@ -196,6 +196,38 @@ class StandaloneClusterIT {
                     .as("deadLettered{reason=%s} in\n%s", reason, ours)
                     .isPositive();
         }
+        // every metric the job registers for operators reaches the endpoint (values depend on
+        // how far the run is; presence is what a dashboard needs)
+        for (String name :
+                List.of(
+                        "lateEvents",
+                        "duplicatesDropped",
+                        "windowsScored",
+                        "scoringBatchSize",
+                        "inferenceLatencyMicros",
+                        "modelsLoaded",
+                        "modelsRejected",
+                        "gpuInUse",
+                        "decisions",
+                        "action_decisionsByAction",
+                        "decisionsExplored",
+                        "controlGroupDecisions",
+                        "budgetDenied",
+                        "budgetSpentToday",
+                        "rewardsMatured",
+                        "policyVersion",
+                        "tdLoss",
+                        "updates",
+                        "replaySize",
+                        "estimatedPolicyValue",
+                        "policiesPublished",
+                        "policiesHeldBack")) {
+            assertThat(metrics)
+                    .as("metric %s", name)
+                    .contains("flink_taskmanager_job_task_operator_" + name);
+        }
+        assertThat(value(metrics, "flink_taskmanager_job_task_operator_modelsLoaded", ""))
+                .isPositive();
         assertThat(metrics)
                 .contains("flink_taskmanager_job_task_operator_stage_usersByStage{")
                 .contains("stage=\"active\"")
