@@ -197,6 +197,7 @@ final class RunSummary {
         line("scored windows", "scored_windows");
         JsonNodeView.printModel(json.get("value_model"));
         line("window snapshots", "window_snapshots");
+        line("  expected", "window_snapshots_expected");
         System.out.printf("  %-24s %s%n", "policy", json.get("policy").asText());
         line("decisions", "decisions");
         line("interventions", "interventions");
@@ -213,7 +214,6 @@ final class RunSummary {
         System.out.printf(
                 "  %-24s %12.1f%%%n",
                 "max daily budget used", 100 * json.get("max_daily_budget_share").asDouble());
-        line("  expected", "window_snapshots_expected");
         System.out.printf("  %-24s %10.1f s%n", "run time", json.get("seconds").asDouble());
         boolean ok = checks.values().stream().allMatch(b -> b);
         checks.forEach(
