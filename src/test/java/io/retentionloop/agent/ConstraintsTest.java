@@ -169,15 +169,4 @@ class ConstraintsTest {
         assertThat(Constraints.verdicts(reordered, LifecycleStage.AT_RISK, h, T0 + 3 * DAY))
                 .containsExactly(ALLOWED, COOLDOWN, FREQUENCY_CAP, COOLDOWN);
     }
-
-    @Test
-    void dailyBudgetIsAHardCapPerDay() {
-        DailyBudget b = new DailyBudget();
-        assertThat(b.charge(T0, 0.6, 1.0)).isTrue();
-        assertThat(b.remaining(T0, 1.0)).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(b.charge(T0, 0.6, 1.0)).isFalse();
-        assertThat(b.spent).isEqualTo(0.6);
-        assertThat(b.remaining(T0 + DAY, 1.0)).isEqualTo(1.0);
-        assertThat(b.charge(T0 + DAY, 0.6, 1.0)).isTrue();
-    }
 }

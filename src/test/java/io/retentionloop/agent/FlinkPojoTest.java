@@ -25,7 +25,7 @@ class FlinkPojoTest {
                     PendingDecision.class,
                     InterventionHistory.class,
                     Outcome.class,
-                    DailyBudget.class,
+                    BudgetShare.class,
                     Transition.class,
                     PolicySnapshot.class
                 }) {
