@@ -120,6 +120,23 @@ public final class KafkaIO {
         }
     }
 
+    /**
+     * Sends a heartbeat ({@code {"type":"heartbeat"}}, see {@link
+     * io.retentionloop.events.EventJson#heartbeat}) to every partition of {@code topic}: the
+     * producer's statement that no event before {@code time} will follow, so that event time
+     * advances on every partition even when no user is active.
+     */
+    public static void sendHeartbeats(
+            org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer,
+            String topic,
+            int partitions,
+            long time) {
+        byte[] value = io.retentionloop.events.EventJson.heartbeat(time);
+        for (int partition = 0; partition < partitions; partition++) {
+            producer.send(new ProducerRecord<>(topic, partition, time, null, value));
+        }
+    }
+
     /** A record's Kafka key and value. */
     public interface Encoder<T> extends Function {
         byte[] key(T element);

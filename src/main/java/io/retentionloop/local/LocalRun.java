@@ -2,8 +2,8 @@ package io.retentionloop.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.retentionloop.events.EventJson;
 import io.retentionloop.job.JobConfig;
+import io.retentionloop.job.KafkaIO;
 import io.retentionloop.job.RetentionLoopJob;
 import io.retentionloop.lifecycle.LifecycleRules;
 import io.retentionloop.simulate.RecordKind;
@@ -294,10 +294,7 @@ public final class LocalRun {
     }
 
     private void heartbeat(KafkaProducer<byte[], byte[]> producer, String topic, long time) {
-        for (int partition = 0; partition < opt.partitions(); partition++) {
-            producer.send(
-                    new ProducerRecord<>(topic, partition, time, null, EventJson.heartbeat(time)));
-        }
+        KafkaIO.sendHeartbeats(producer, topic, opt.partitions(), time);
     }
 
     private void waitForSnapshots(

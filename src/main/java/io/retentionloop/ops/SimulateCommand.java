@@ -1,6 +1,6 @@
 package io.retentionloop.ops;
 
-import io.retentionloop.events.EventJson;
+import io.retentionloop.job.KafkaIO;
 import io.retentionloop.simulate.RecordKind;
 import io.retentionloop.simulate.SimSink;
 import io.retentionloop.simulate.Simulator;
@@ -171,10 +171,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private void heartbeat(KafkaProducer<byte[], byte[]> producer, int partitions, long time) {
-        for (int partition = 0; partition < partitions; partition++) {
-            producer.send(
-                    new ProducerRecord<>(topic, partition, time, null, EventJson.heartbeat(time)));
-        }
+        KafkaIO.sendHeartbeats(producer, topic, partitions, time);
     }
 
     private static void say(String message) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.retentionloop.events.DeadLetter;
 import io.retentionloop.events.DeadLetterJson;
 import io.retentionloop.events.DeadLetterReason;
-import io.retentionloop.events.EventJson;
 import io.retentionloop.lifecycle.WindowSnapshot;
 import io.retentionloop.local.EmbeddedKafka;
 import io.retentionloop.local.LocalFlink;
@@ -355,10 +354,7 @@ class RetentionLoopJobIT {
         }
 
         private static void heartbeat(KafkaProducer<byte[], byte[]> producer, long t) {
-            for (int p = 0; p < PARTITIONS; p++) {
-                producer.send(
-                        new ProducerRecord<>("crash-events", p, t, null, EventJson.heartbeat(t)));
-            }
+            KafkaIO.sendHeartbeats(producer, "crash-events", PARTITIONS, t);
         }
     }
 

@@ -3,7 +3,6 @@ package io.retentionloop.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.retentionloop.events.EventJson;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.lifecycle.LifecycleRules;
 import io.retentionloop.lifecycle.WindowSnapshot;
@@ -487,9 +486,7 @@ class StandaloneClusterIT {
         }
 
         private static void heartbeat(KafkaProducer<byte[], byte[]> producer, long t) {
-            for (int p = 0; p < PARTITIONS; p++) {
-                producer.send(new ProducerRecord<>(EVENTS, p, t, null, EventJson.heartbeat(t)));
-            }
+            io.retentionloop.job.KafkaIO.sendHeartbeats(producer, EVENTS, PARTITIONS, t);
         }
     }
 
