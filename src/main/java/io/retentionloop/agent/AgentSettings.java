@@ -13,6 +13,9 @@ import java.time.Duration;
  * @param controlSalt salt of that hash; changing it reshuffles the control group
  * @param epsilon probability of exploring: choosing uniformly among the allowed actions instead of
  *     the greedy one, in [0, 1]
+ * @param coldStartEpsilon the same while the agent has no learned policy yet, in [0, 1]: until the
+ *     learner publishes its first version every decision is data for it, so the cold start spreads
+ *     its decisions over the allowed actions rather than repeating one (1 = uniformly)
  * @param explorationFloor minimum probability of every allowed action outside the control group, in
  *     (0, 1 / number of actions]: keeps every logged decision usable for off-policy evaluation
  * @param dailyBudget hard cap on the expected cost of the actions chosen per (event-time, UTC) day,
@@ -23,6 +26,7 @@ public record AgentSettings(
         double controlShare,
         String controlSalt,
         double epsilon,
+        double coldStartEpsilon,
         double explorationFloor,
         double dailyBudget,
         Duration horizon)
@@ -31,6 +35,7 @@ public record AgentSettings(
     public static final double DEFAULT_CONTROL_SHARE = 0.05;
     public static final String DEFAULT_CONTROL_SALT = "retention-loop-control-v1";
     public static final double DEFAULT_EPSILON = 0.1;
+    public static final double DEFAULT_COLD_START_EPSILON = 1.0;
     public static final double DEFAULT_EXPLORATION_FLOOR = 0.01;
     public static final double DEFAULT_DAILY_BUDGET = 1000.0;
     public static final Duration DEFAULT_HORIZON = Duration.ofDays(28);
@@ -43,6 +48,9 @@ public record AgentSettings(
                 controlSalt != null && !controlSalt.isBlank(),
                 "agent.control-salt must not be blank");
         require(epsilon >= 0 && epsilon <= 1, "agent.epsilon must be in [0, 1], was " + epsilon);
+        require(
+                coldStartEpsilon >= 0 && coldStartEpsilon <= 1,
+                "agent.cold-start-epsilon must be in [0, 1], was " + coldStartEpsilon);
         require(
                 explorationFloor > 0 && explorationFloor < 1,
                 "agent.exploration-floor must be in (0, 1), was "
@@ -62,6 +70,7 @@ public record AgentSettings(
                 DEFAULT_CONTROL_SHARE,
                 DEFAULT_CONTROL_SALT,
                 DEFAULT_EPSILON,
+                DEFAULT_COLD_START_EPSILON,
                 DEFAULT_EXPLORATION_FLOOR,
                 DEFAULT_DAILY_BUDGET,
                 DEFAULT_HORIZON);
@@ -87,24 +96,44 @@ public record AgentSettings(
 
     public AgentSettings withEpsilon(double e) {
         return new AgentSettings(
-                controlShare, controlSalt, e, explorationFloor, dailyBudget, horizon);
+                controlShare,
+                controlSalt,
+                e,
+                coldStartEpsilon,
+                explorationFloor,
+                dailyBudget,
+                horizon);
+    }
+
+    public AgentSettings withColdStartEpsilon(double e) {
+        return new AgentSettings(
+                controlShare, controlSalt, epsilon, e, explorationFloor, dailyBudget, horizon);
     }
 
     public AgentSettings withExplorationFloor(double f) {
-        return new AgentSettings(controlShare, controlSalt, epsilon, f, dailyBudget, horizon);
+        return new AgentSettings(
+                controlShare, controlSalt, epsilon, coldStartEpsilon, f, dailyBudget, horizon);
     }
 
     public AgentSettings withControlShare(double s) {
-        return new AgentSettings(s, controlSalt, epsilon, explorationFloor, dailyBudget, horizon);
+        return new AgentSettings(
+                s, controlSalt, epsilon, coldStartEpsilon, explorationFloor, dailyBudget, horizon);
     }
 
     public AgentSettings withDailyBudget(double b) {
-        return new AgentSettings(controlShare, controlSalt, epsilon, explorationFloor, b, horizon);
+        return new AgentSettings(
+                controlShare, controlSalt, epsilon, coldStartEpsilon, explorationFloor, b, horizon);
     }
 
     public AgentSettings withHorizon(Duration h) {
         return new AgentSettings(
-                controlShare, controlSalt, epsilon, explorationFloor, dailyBudget, h);
+                controlShare,
+                controlSalt,
+                epsilon,
+                coldStartEpsilon,
+                explorationFloor,
+                dailyBudget,
+                h);
     }
 
     private static void require(boolean ok, String message) {

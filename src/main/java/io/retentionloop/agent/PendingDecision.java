@@ -34,6 +34,12 @@ public class PendingDecision {
     /** The action's revenue share, as the catalogue said at the decision. */
     public double revenueShare;
 
+    /**
+     * What the value model expected the user to spend in (t, t + H] anyway, subtracted from the
+     * learner's reward; NaN when unknown (then the decision's expected spend is used).
+     */
+    public double baseline = Double.NaN;
+
     public PendingDecision() {}
 
     /** Revenue minus refunds: what the decision is credited with, never below 0 for costs. */

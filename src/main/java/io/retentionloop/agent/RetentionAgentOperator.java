@@ -75,6 +75,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
 
     private transient StateEncoder encoder;
     private transient ActionSelector selector;
+    private transient ActionSelector coldStartSelector;
     private transient ActionSelector fixedSelector;
     private transient RewardAttribution attribution;
     private transient ValueState<InterventionHistory> history;
@@ -141,6 +142,8 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         super.open();
         encoder = new StateEncoder(catalogue);
         selector = new ActionSelector(settings);
+        coldStartSelector =
+                new ActionSelector(settings.coldStartEpsilon(), settings.explorationFloor());
         fixedSelector = new ActionSelector(1.0, settings.explorationFloor());
         attribution = new RewardAttribution(settings);
         StateTtlConfig ttl =
@@ -327,7 +330,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         } else if (mode.deterministic()) {
             s = deterministic(mask[mode.fixedAction()] ? mode.fixedAction() : 0);
         } else {
-            s = (mode.learned() ? selector : fixedSelector).select(q, mask, id);
+            s = behaviour().select(q, mask, id);
         }
 
         Decision d = new Decision();
@@ -360,6 +363,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         history.update(h);
 
         PendingDecision p = attribution.open(d, state, catalogue);
+        p.baseline = baseline(w);
         List<Event> keep = new ArrayList<>();
         for (Event e : lookahead.get()) {
             credit(p, e);
@@ -384,6 +388,27 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             budgetDenied.inc();
         }
         return d;
+    }
+
+    /**
+     * ε-greedy over the policy's Q-values; before the first policy arrives, over all-equal ones
+     * with the cold-start ε; uniform for the random baseline.
+     */
+    private ActionSelector behaviour() {
+        if (!mode.learned()) {
+            return fixedSelector;
+        }
+        return network == null ? coldStartSelector : selector;
+    }
+
+    /**
+     * The value model's expected spend scaled from its horizon to the reward horizon H, the
+     * learner's baseline (a function of the state only, so it leaves the best action unchanged).
+     */
+    private double baseline(ScoredWindow w) {
+        double horizonDays = settings.horizonMillis() / 86_400_000.0;
+        double scale = w.horizonDays > 0 ? Math.min(1, horizonDays / w.horizonDays) : 1;
+        return w.expectedSpend * scale;
     }
 
     /** A choice made with certainty: the control group, and the none/fixed baselines. */
@@ -449,8 +474,10 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
                 // the learner sees the reward minus what the value model expected anyway: a
                 // baseline that depends on the state only, so it leaves the best action unchanged
                 // while removing most of the variance the action did not cause
-                if (Double.isFinite(p.decision.expectedSpend)) {
-                    t.reward -= p.decision.expectedSpend;
+                double baseline =
+                        Double.isFinite(p.baseline) ? p.baseline : p.decision.expectedSpend;
+                if (Double.isFinite(baseline)) {
+                    t.reward -= baseline;
                 }
                 output.collect(TRANSITIONS, new StreamRecord<>(t, timer.getTimestamp()));
                 matured.inc();

@@ -85,6 +85,15 @@ final class ComparePoliciesCommand implements Callable<Integer> {
             description = "Per-run wait limit (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(
+            names = "--reuse",
+            description =
+                    "Keep the run of a policy whose OUT/<policy>/summary.json already exists for the"
+                            + " same users, days, seed, start, world and config overrides, instead"
+                            + " of running it again (to add or redo one policy of a long"
+                            + " comparison).")
+    boolean reuse;
+
     @Mixin ConfigOptions config;
 
     @Override
@@ -94,6 +103,12 @@ final class ComparePoliciesCommand implements Callable<Integer> {
         int failed = 0;
         for (String policy : policies) {
             Path dir = out.resolve(policy.replace(':', '-'));
+            Path summary = dir.resolve("summary.json");
+            if (reuse && Files.exists(summary) && sameWorld(json.readTree(summary.toFile()))) {
+                System.out.printf("=== policy %s: reusing %s ===%n", policy, summary);
+                runs.put(policy, json.readTree(summary.toFile()));
+                continue;
+            }
             System.out.printf("=== policy %s ===%n", policy);
             int code =
                     new LocalRun(
@@ -139,11 +154,18 @@ final class ComparePoliciesCommand implements Callable<Integer> {
             p.put(
                     "incremental_profit_per_user_last_quarter",
                     s.get("profit_per_user_last_quarter").asDouble() - noneLast);
+            p.put(
+                    "expected_incremental_profit_per_user",
+                    s.path("expected_incremental_profit_per_user").asDouble());
+            p.put(
+                    "expected_incremental_profit_per_user_last_quarter",
+                    s.path("expected_incremental_profit_per_user_last_quarter").asDouble());
             p.put("max_daily_budget_share", s.get("max_daily_budget_share").asDouble());
             p.put("control_group_treated", s.get("control_group_treated").asLong());
             p.put("interventions", s.get("interventions").asLong());
             p.put("policy_versions", s.get("policy_versions").asLong());
             p.set("profit_per_user_by_week", s.get("profit_per_user_by_week"));
+            p.set("last_quarter_actions_by_segment", s.path("last_quarter_actions_by_segment"));
             if (e.getKey().startsWith("fixed:") && profit > bestFixed) {
                 bestFixed = profit;
                 bestFixedName = e.getKey();
@@ -155,6 +177,16 @@ final class ComparePoliciesCommand implements Callable<Integer> {
             double oracle =
                     per.get("oracle").get("incremental_profit_per_user_last_quarter").asDouble();
             report.put("learned_oracle_share_last_quarter", learned / oracle);
+            // the same share by the world's expectation of each action sent: far less noisy than
+            // realized profit on a small world
+            report.put(
+                    "learned_oracle_expected_share_last_quarter",
+                    per.get("learned")
+                                    .get("expected_incremental_profit_per_user_last_quarter")
+                                    .asDouble()
+                            / per.get("oracle")
+                                    .get("expected_incremental_profit_per_user_last_quarter")
+                                    .asDouble());
         }
         if (bestFixedName != null) {
             report.put("best_fixed_policy", bestFixedName);
@@ -187,10 +219,29 @@ final class ComparePoliciesCommand implements Callable<Integer> {
                     Locale.ROOT,
                     "learned / oracle incremental profit, last quarter: %.2f%n",
                     report.get("learned_oracle_share_last_quarter").asDouble());
+            System.out.printf(
+                    Locale.ROOT,
+                    "the same by the world's expected profit of the actions sent: %.2f%n",
+                    report.get("learned_oracle_expected_share_last_quarter").asDouble());
         }
         System.out.println(
                 "report: " + out.resolve("report.json") + ", " + out.resolve("report.html"));
         return failed == 0 ? 0 : 1;
+    }
+
+    /** Whether a kept summary was run on the world and config this comparison asks for. */
+    private boolean sameWorld(JsonNode s) {
+        return s.path("users").asInt() == users
+                && s.path("days").asInt() == days
+                && s.path("seed").asLong() == seed
+                && s.path("start")
+                        .asText()
+                        .equals(start.atStartOfDay(ZoneOffset.UTC).toInstant().toString())
+                && s.path("world").asText().equals(world.toString())
+                && s.path("config").asText().equals(String.valueOf(config.config))
+                && s.path("config_overrides")
+                        .toString()
+                        .equals(new ObjectMapper().valueToTree(config.overrides).toString());
     }
 
     private static String html(ObjectNode report) {

@@ -101,6 +101,7 @@ public record JobConfig(
             double controlShare,
             String controlSalt,
             double epsilon,
+            double coldStartEpsilon,
             double explorationFloor,
             double dailyBudget,
             Duration horizon,
@@ -130,6 +131,7 @@ public record JobConfig(
                 agent.controlShare,
                 agent.controlSalt,
                 agent.epsilon,
+                agent.coldStartEpsilon,
                 agent.explorationFloor,
                 agent.dailyBudget,
                 agent.horizon);

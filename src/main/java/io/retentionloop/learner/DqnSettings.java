@@ -53,9 +53,12 @@ public record DqnSettings(
                 "learner.updates-per-transition must be in [0, 1000], was " + updatesPerTransition);
     }
 
-    /** γ = 0, Adam 1e-3, 2 × 64 units, batch 32, 50,000 transitions, target every 500 updates. */
+    /**
+     * γ = 0, Adam 1e-3, 2 × 64 units, batch 32, 50,000 transitions, target every 500 updates, 0.25
+     * updates per transition.
+     */
     public static DqnSettings defaults() {
-        return new DqnSettings(0.0, 1e-3, 2, 64, 32, 50_000, 500, 1.0, 7L);
+        return new DqnSettings(0.0, 1e-3, 2, 64, 32, 50_000, 500, 0.25, 7L);
     }
 
     public DqnSettings withGamma(double g) {

@@ -36,6 +36,9 @@ final class ClosedLoop {
     private final BudgetShare oracleBudget = new BudgetShare();
     private final Map<Long, Double> spentByDay = new TreeMap<>();
     private final Map<String, Long> sent = new TreeMap<>();
+    private final Map<String, Map<String, Long>> lastQuarterBySegment = new TreeMap<>();
+    private double expectedGain;
+    private double expectedGainLastQuarter;
     private long controlTreated;
 
     ClosedLoop(Simulator sim, JobConfig config, String policy, long start, int days) {
@@ -50,10 +53,26 @@ final class ClosedLoop {
 
     /** Applies (or, for the oracle, chooses and applies) the actions of one window end. */
     void react(long windowEnd, List<TopicTally.Seen> decisions) {
+        boolean lastQuarter = windowEnd >= lastQuarter();
         for (TopicTally.Seen d : decisions) {
             String action = oracle ? oracleAction(d, windowEnd) : d.action();
+            if (lastQuarter) {
+                String who =
+                        sim.segmentOf(d.userId())
+                                + (sim.isAlive(d.userId(), windowEnd) ? "" : " (dropped out)");
+                lastQuarterBySegment
+                        .computeIfAbsent(who, k -> new TreeMap<>())
+                        .merge(action, 1L, Long::sum);
+            }
             if (action.equals(ActionCatalogue.NONE)) {
                 continue;
+            }
+            // what the world expects the action to add, from its latent state: a low-noise
+            // companion to realized profit (same horizon as the agent's reward)
+            double gain = sim.expectedIncrementalProfit(d.userId(), action, windowEnd, horizonDays);
+            expectedGain += gain;
+            if (lastQuarter) {
+                expectedGainLastQuarter += gain;
             }
             if (d.control()) {
                 controlTreated++;
@@ -111,6 +130,19 @@ final class ClosedLoop {
 
     long controlTreated() {
         return controlTreated;
+    }
+
+    /**
+     * The world's expected incremental profit (over the agent's horizon, from latent state) of the
+     * actions sent at window ends in {@code [from, end)}, per user.
+     */
+    double expectedIncrementalProfitPerUser(boolean lastQuarterOnly) {
+        return (lastQuarterOnly ? expectedGainLastQuarter : expectedGain) / sim.users();
+    }
+
+    /** Decisions per action in the last quarter, by segment and alive/dropped-out (from truth). */
+    Map<String, Map<String, Long>> lastQuarterActionsBySegment() {
+        return lastQuarterBySegment;
     }
 
     /** Realized profit (revenue − action cost) per user over {@code [from, to)}. */

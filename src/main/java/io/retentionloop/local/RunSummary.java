@@ -40,6 +40,9 @@ final class RunSummary {
         j.put("days", opt.days());
         j.put("seed", opt.seed());
         j.put("start", opt.start().toString());
+        j.put("world", opt.world().toString());
+        j.put("config", String.valueOf(opt.config()));
+        j.set("config_overrides", LocalRun.json().valueToTree(opt.overrides()));
         j.put("events_produced", producedTotal);
         ObjectNode byKind = j.putObject("events_produced_by_kind");
         produced.forEach(byKind::put);
@@ -94,6 +97,13 @@ final class RunSummary {
         j.put("max_daily_budget_share", loop.maxDailyBudgetShare());
         j.put("profit_per_user", loop.profitPerUser(loop.start(), loop.end()));
         j.put("profit_per_user_last_quarter", loop.profitPerUser(loop.lastQuarter(), loop.end()));
+        j.put("expected_incremental_profit_per_user", loop.expectedIncrementalProfitPerUser(false));
+        j.put(
+                "expected_incremental_profit_per_user_last_quarter",
+                loop.expectedIncrementalProfitPerUser(true));
+        j.set(
+                "last_quarter_actions_by_segment",
+                LocalRun.json().valueToTree(loop.lastQuarterActionsBySegment()));
         com.fasterxml.jackson.databind.node.ArrayNode weekly =
                 j.putArray("profit_per_user_by_week");
         for (long w = loop.start(); w < loop.end(); w += 7 * 86_400_000L) {

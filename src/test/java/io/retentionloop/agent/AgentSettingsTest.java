@@ -24,6 +24,8 @@ class AgentSettingsTest {
         assertThatThrownBy(() -> s.withControlShare(1.0))
                 .hasMessageContaining("agent.control-share");
         assertThatThrownBy(() -> s.withEpsilon(-0.1)).hasMessageContaining("agent.epsilon");
+        assertThatThrownBy(() -> s.withColdStartEpsilon(1.5))
+                .hasMessageContaining("agent.cold-start-epsilon");
         assertThatThrownBy(() -> s.withExplorationFloor(0))
                 .hasMessageContaining("agent.exploration-floor")
                 .hasMessageContaining("probability 0");

@@ -40,6 +40,7 @@ class FlinkPojoTest {
                 new RewardAttribution(28 * 86_400_000L)
                         .open(DecisionJsonTest.decision(), new double[] {1, 2, 3}, catalogue);
         p.revenue = 12.5;
+        p.baseline = 7.5;
         p.offerNextState(new double[] {4, 5, 6});
         PendingDecision back = roundTrip(p, PendingDecision.class);
         assertThat(back).usingRecursiveComparison().isEqualTo(p);

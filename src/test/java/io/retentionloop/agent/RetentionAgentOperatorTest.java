@@ -85,6 +85,37 @@ class RetentionAgentOperatorTest {
     }
 
     @Test
+    void beforeTheFirstPolicyTheLearnedAgentSpreadsItsDecisionsWithTheColdStartEpsilon()
+            throws Exception {
+        AgentSettings settings =
+                AgentSettings.defaults().withControlShare(0).withDailyBudget(1_000_000);
+        try (var h = harness(settings, "learned")) {
+            for (int u = 0; u < 500; u++) {
+                h.processElement1(window("u" + u, T, 50));
+            }
+            h.processWatermark1(new Watermark(T));
+            List<Decision> out = h.extractOutputValues();
+            assertThat(out).hasSize(500);
+            // cold-start ε = 1: every allowed action equally likely, each logged with 1/5
+            assertThat(out).allMatch(d -> Math.abs(d.propensity - 0.2) < 1e-12);
+            var byAction =
+                    out.stream()
+                            .collect(Collectors.groupingBy(d -> d.actionId, Collectors.counting()));
+            assertThat(byAction).hasSize(CATALOGUE.size());
+            assertThat(byAction.values()).allMatch(n -> n > 60 && n < 140);
+        }
+        try (var h = harness(settings.withColdStartEpsilon(0), "learned")) {
+            for (int u = 0; u < 100; u++) {
+                h.processElement1(window("u" + u, T, 50));
+            }
+            h.processWatermark1(new Watermark(T));
+            // cold-start ε = 0: only the floor explores
+            long none = h.extractOutputValues().stream().filter(d -> d.actionIndex == 0).count();
+            assertThat(none).isGreaterThan(85);
+        }
+    }
+
+    @Test
     void theDailyBudgetIsNeverExceeded() throws Exception {
         // coupon10 costs 10% of expected spend: 5.0 each; a budget of 40 allows eight
         AgentSettings settings = AgentSettings.defaults().withControlShare(0).withDailyBudget(40);
