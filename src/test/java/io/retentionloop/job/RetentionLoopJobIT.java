@@ -30,7 +30,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -268,7 +267,7 @@ class RetentionLoopJobIT {
         final Map<String, List<io.retentionloop.events.Event>> history = new TreeMap<>();
 
         int bad;
-        int seq;
+        final TestEventWriter out = new TestEventWriter("crash-events", PARTITIONS);
 
         Generator(SplittableRandom rnd) {
             this.rnd = rnd;
@@ -292,15 +291,15 @@ class RetentionLoopJobIT {
                         value = "{\"event_id\":\"broken".getBytes(StandardCharsets.UTF_8);
                         bad++;
                     } else if (roll < 0.02) {
-                        value = json(user, "purchase", t, -3.0);
+                        value = out.json(user, "purchase", t, -3.0);
                         bad++;
                     } else {
-                        value = json(user, purchase ? "purchase" : "view", t, 12.5);
+                        value = out.json(user, purchase ? "purchase" : "view", t, 12.5);
                         expectation.validEvent(user, t);
                         history.computeIfAbsent(user, k -> new ArrayList<>())
                                 .add(
                                         new io.retentionloop.events.Event(
-                                                "e" + (seq - 1),
+                                                out.lastEventId(),
                                                 user,
                                                 purchase
                                                         ? io.retentionloop.events.EventType.PURCHASE
@@ -312,49 +311,19 @@ class RetentionLoopJobIT {
                             purchaseTimes.computeIfAbsent(user, k -> new ArrayList<>()).add(t);
                         }
                     }
-                    send(producer, user, t, value);
+                    out.send(producer, user, t, value);
                     if (roll > 0.98) {
-                        send(producer, user, t + 1000, value); // a duplicate
+                        out.send(producer, user, t + 1000, value); // a duplicate
                     }
                 }
-                heartbeat(producer, START + (day + 1) * DAY - 1);
+                out.heartbeat(producer, START + (day + 1) * DAY - 1);
             }
             producer.flush();
         }
 
         void finalHeartbeat(KafkaProducer<byte[], byte[]> producer, long t) {
-            heartbeat(producer, t);
+            out.heartbeat(producer, t);
             producer.flush();
-        }
-
-        private byte[] json(String user, String type, long t, double amount) {
-            String money =
-                    type.equals("purchase")
-                            ? ",\"amount\":" + amount + ",\"currency\":\"USD\""
-                            : "";
-            return ("{\"event_id\":\"e"
-                            + (seq++)
-                            + "\",\"user_id\":\""
-                            + user
-                            + "\",\"type\":\""
-                            + type
-                            + "\",\"event_time\":\""
-                            + Instant.ofEpochMilli(t)
-                            + "\""
-                            + money
-                            + "}")
-                    .getBytes(StandardCharsets.UTF_8);
-        }
-
-        private static void send(
-                KafkaProducer<byte[], byte[]> producer, String user, long t, byte[] value) {
-            producer.send(
-                    new ProducerRecord<>(
-                            "crash-events", null, t, user.getBytes(StandardCharsets.UTF_8), value));
-        }
-
-        private static void heartbeat(KafkaProducer<byte[], byte[]> producer, long t) {
-            KafkaIO.sendHeartbeats(producer, "crash-events", PARTITIONS, t);
         }
     }
 

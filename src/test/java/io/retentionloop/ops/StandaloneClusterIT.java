@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.retentionloop.job.JobConfig;
+import io.retentionloop.job.TestEventWriter;
 import io.retentionloop.lifecycle.LifecycleRules;
 import io.retentionloop.lifecycle.WindowSnapshot;
 import io.retentionloop.lifecycle.WindowSnapshotJson;
@@ -34,7 +35,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -414,7 +414,7 @@ class StandaloneClusterIT {
         final SplittableRandom rnd;
         final SnapshotExpectation expectation = new SnapshotExpectation(START);
         final Map<String, List<Long>> purchaseTimes = new HashMap<>();
-        int seq;
+        final TestEventWriter out = new TestEventWriter(EVENTS, PARTITIONS);
 
         Generator(SplittableRandom rnd) {
             this.rnd = rnd;
@@ -436,57 +436,27 @@ class StandaloneClusterIT {
                     if (roll < 0.01) {
                         value = "{\"event_id\":\"broken".getBytes(StandardCharsets.UTF_8);
                     } else if (roll < 0.02) {
-                        value = json(user, "purchase", t, -3.0);
+                        value = out.json(user, "purchase", t, -3.0);
                     } else {
-                        value = json(user, purchase ? "purchase" : "view", t, 12.5);
+                        value = out.json(user, purchase ? "purchase" : "view", t, 12.5);
                         expectation.validEvent(user, t);
                         if (purchase) {
                             purchaseTimes.computeIfAbsent(user, k -> new ArrayList<>()).add(t);
                         }
                     }
-                    send(producer, user, t, value);
+                    out.send(producer, user, t, value);
                     if (roll > 0.98) {
-                        send(producer, user, t + 1000, value); // a duplicate
+                        out.send(producer, user, t + 1000, value); // a duplicate
                     }
                 }
-                heartbeat(producer, START + (day + 1) * DAY - 1);
+                out.heartbeat(producer, START + (day + 1) * DAY - 1);
             }
             producer.flush();
         }
 
         void finalHeartbeat(KafkaProducer<byte[], byte[]> producer, long t) {
-            heartbeat(producer, t);
+            out.heartbeat(producer, t);
             producer.flush();
-        }
-
-        private byte[] json(String user, String type, long t, double amount) {
-            String money =
-                    type.equals("purchase")
-                            ? ",\"amount\":" + amount + ",\"currency\":\"USD\""
-                            : "";
-            return ("{\"event_id\":\"e"
-                            + (seq++)
-                            + "\",\"user_id\":\""
-                            + user
-                            + "\",\"type\":\""
-                            + type
-                            + "\",\"event_time\":\""
-                            + Instant.ofEpochMilli(t)
-                            + "\""
-                            + money
-                            + "}")
-                    .getBytes(StandardCharsets.UTF_8);
-        }
-
-        private static void send(
-                KafkaProducer<byte[], byte[]> producer, String user, long t, byte[] value) {
-            producer.send(
-                    new ProducerRecord<>(
-                            EVENTS, null, t, user.getBytes(StandardCharsets.UTF_8), value));
-        }
-
-        private static void heartbeat(KafkaProducer<byte[], byte[]> producer, long t) {
-            io.retentionloop.job.KafkaIO.sendHeartbeats(producer, EVENTS, PARTITIONS, t);
         }
     }
 
