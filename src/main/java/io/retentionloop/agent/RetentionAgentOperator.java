@@ -170,6 +170,15 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         lastDecision = getPartitionedState(last);
         timers = getInternalTimerService("agent-maturity", VoidNamespaceSerializer.INSTANCE, this);
         buffer = new ArrayList<>();
+        if (policy != null && !fits(policy)) {
+            // restored from a release with another state layout or catalogue: explore as at a
+            // cold start until the learner publishes a policy for this one
+            LOG.warn(
+                    "restored policy v{} does not fit ({}); exploring until a new one arrives",
+                    policy.version,
+                    shape(policy));
+            policy = null;
+        }
         if (policy != null) {
             network = PolicyNetwork.fromSnapshot(policy);
         }
@@ -207,20 +216,28 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         if (policy != null && s.version <= policy.version) {
             return;
         }
-        if (s.actionCount != catalogue.size() || s.stateSize != encoder.size()) {
-            LOG.warn(
-                    "ignoring policy v{}: {} actions x {} state, expected {} x {}",
-                    s.version,
-                    s.actionCount,
-                    s.stateSize,
-                    catalogue.size(),
-                    encoder.size());
+        if (!fits(s)) {
+            LOG.warn("ignoring policy v{}: {}", s.version, shape(s));
             return;
         }
         flush(); // decisions waiting were asked of the old policy
         policy = s;
         network = PolicyNetwork.fromSnapshot(s);
         LOG.info("policy v{} in use ({} updates)", s.version, s.updates);
+    }
+
+    private boolean fits(PolicySnapshot s) {
+        return s.actionCount == catalogue.size() && s.stateSize == encoder.size();
+    }
+
+    private String shape(PolicySnapshot s) {
+        return s.actionCount
+                + " actions x "
+                + s.stateSize
+                + " state values, expected "
+                + catalogue.size()
+                + " x "
+                + encoder.size();
     }
 
     /** Event time comes from the users' input; policy versions carry none. */

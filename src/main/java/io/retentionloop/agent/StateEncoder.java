@@ -23,14 +23,26 @@ import java.util.List;
  *   <tr><td>F+2</td><td>value_purchase_probability</td><td>as is, in [0, 1]</td></tr>
  *   <tr><td>F+3</td><td>value_expected_spend</td><td>ln(1+x)</td></tr>
  *   <tr><td>F+4</td><td>value_expected_order_value</td><td>ln(1+x)</td></tr>
- *   <tr><td>F+5+2(i-1)</td><td>since_last_&lt;action i&gt;</td><td>days since action i
+ *   <tr><td>F+5</td><td>sessions_per_week</td><td>ln(1 + lifetime sessions / tenure in weeks),
+ *       tenure at least one week</td></tr>
+ *   <tr><td>F+6</td><td>views_per_session</td><td>ln(1 + lifetime views / sessions)</td></tr>
+ *   <tr><td>F+7</td><td>carts_per_session</td><td>lifetime cart adds / sessions, capped at
+ *       1</td></tr>
+ *   <tr><td>F+8</td><td>purchases_per_week</td><td>ln(1 + lifetime purchases / tenure in
+ *       weeks)</td></tr>
+ *   <tr><td>F+9+2(i-1)</td><td>since_last_&lt;action i&gt;</td><td>days since action i
  *       (i = 1 .. n-1, {@code none} left out) was last sent / {@value #SINCE_CAP_DAYS}, capped at
  *       1; 1 if never</td></tr>
- *   <tr><td>F+6+2(i-1)</td><td>recent_&lt;action i&gt;</td><td>ln(1 + sends of action i in the
+ *   <tr><td>F+10+2(i-1)</td><td>recent_&lt;action i&gt;</td><td>ln(1 + sends of action i in the
  *       last {@value #RECENT_DAYS} days)</td></tr>
  * </table>
  *
- * <p>F = {@link Features#SIZE}; {@link #size()} = F + 5 + 2(n-1). Changing the layout changes
+ * <p>The engagement rates tell apart users whose recency, frequency and spend look alike but who
+ * browse differently (and react differently to actions): on the simulated world a policy fitted on
+ * the noise-free truth reaches 80% of the oracle without them and 86% with them ({@code
+ * policy-ceiling}, README "Policies and the closed loop").
+ *
+ * <p>F = {@link Features#SIZE}; {@link #size()} = F + 9 + 2(n-1). Changing the layout changes
  * {@link #VERSION}; published policies are tied to the state size.
  */
 public final class StateEncoder implements Serializable {
@@ -38,7 +50,7 @@ public final class StateEncoder implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Version of this layout, to be recorded with policies. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** Days since the last send are capped here (and scaled by it). */
     public static final int SINCE_CAP_DAYS = 90;
@@ -48,6 +60,9 @@ public final class StateEncoder implements Serializable {
 
     private static final long DAY_MS = 86_400_000L;
     private static final int VALUE_FIELDS = 5;
+    private static final int ENGAGEMENT_FIELDS = 4;
+    private static final int TENURE_DAYS = Features.NAMES.indexOf("tenure_days");
+    private static final int PURCHASES = Features.NAMES.indexOf("purchases");
 
     private final ActionCatalogue catalogue;
     private final boolean[] rawFeature;
@@ -62,7 +77,7 @@ public final class StateEncoder implements Serializable {
 
     /** Length of every encoded state. */
     public int size() {
-        return Features.SIZE + VALUE_FIELDS + 2 * (catalogue.size() - 1);
+        return Features.SIZE + VALUE_FIELDS + ENGAGEMENT_FIELDS + 2 * (catalogue.size() - 1);
     }
 
     /** The name of every position, in order. */
@@ -74,7 +89,11 @@ public final class StateEncoder implements Serializable {
                         "value_expected_purchases",
                         "value_purchase_probability",
                         "value_expected_spend",
-                        "value_expected_order_value"));
+                        "value_expected_order_value",
+                        "sessions_per_week",
+                        "views_per_session",
+                        "carts_per_session",
+                        "purchases_per_week"));
         for (int a = 1; a < catalogue.size(); a++) {
             names.add("since_last_" + catalogue.id(a));
             names.add("recent_" + catalogue.id(a));
@@ -84,18 +103,27 @@ public final class StateEncoder implements Serializable {
 
     /** Encodes a window snapshot as of its window end. */
     public double[] encode(WindowSnapshot s, ValuePrediction value, InterventionHistory h) {
-        return encode(s.features, value, h, s.windowEnd);
+        return encode(s.features, s.sessions, s.views, s.carts, value, h, s.windowEnd);
     }
 
     /**
      * Encodes the state at {@code now}.
      *
      * @param features {@link Features#compute} at the window end
+     * @param sessions lifetime sessions at the window end ({@link WindowSnapshot#sessions})
+     * @param views lifetime product views
+     * @param carts lifetime cart adds
      * @param value the value model's outputs, or null when there is no model yet
      * @param h the user's intervention history, or null for none
      */
     public double[] encode(
-            double[] features, ValuePrediction value, InterventionHistory h, long now) {
+            double[] features,
+            long sessions,
+            long views,
+            long carts,
+            ValuePrediction value,
+            InterventionHistory h,
+            long now) {
         if (features.length != Features.SIZE) {
             throw new IllegalArgumentException(
                     "expected " + Features.SIZE + " features, got " + features.length);
@@ -113,6 +141,12 @@ public final class StateEncoder implements Serializable {
             s[at + 4] = log1p(value.expectedOrderValue());
         }
         at += VALUE_FIELDS;
+        double weeks = Math.max(1, finite(features[TENURE_DAYS]) / 7);
+        double perSession = 1.0 / Math.max(1, sessions);
+        s[at++] = Math.log1p(Math.max(0, sessions) / weeks);
+        s[at++] = Math.log1p(Math.max(0, views) * perSession);
+        s[at++] = Math.min(1, Math.max(0, carts) * perSession);
+        s[at++] = log1p(features[PURCHASES] / weeks);
         long recentFrom = now - RECENT_DAYS * DAY_MS;
         for (int a = 1; a < catalogue.size(); a++) {
             long last = h == null ? InterventionHistory.NEVER : h.lastSentAt(catalogue, a);

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             EvaluateClvCommand.class,
             ComparePoliciesCommand.class,
             EvaluatePolicyCommand.class,
+            PolicyCeilingCommand.class,
             io.retentionloop.ops.SimulateCommand.class,
             io.retentionloop.ops.TopicsCommand.class,
             CommandLine.HelpCommand.class

@@ -27,6 +27,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link DqnSettings#updatesPerTransition()} updates, which {@link #train} spends on minibatches
  * sampled uniformly from the buffer.
  *
+ * <p>The network learns on standardized numbers: each state value is centred and scaled by the
+ * running mean and standard deviation of the states added so far, and rewards are divided by their
+ * running root mean square (not centred, so with γ &gt; 0 the Bellman targets keep their meaning).
+ * State values span very different ranges (days, log-money, one-hot flags) and rewards are tens of
+ * currency units with noise far above the differences between actions; standardized, Adam's steps
+ * have one scale for all of them. {@link #qValues} and {@link #exportPolicy} give Q-values in
+ * reward units on raw states: the exported network has the standardization folded into its first
+ * and last layers, so the agent needs nothing but the network.
+ *
  * <p>{@link #checkpoint()} captures everything (both networks, Adam's moments and step count, the
  * replay buffer, the counters and the sampler's state), so a learner restored from it continues
  * exactly as the original would have. Not thread-safe; ND4J work runs on the calling thread (set
@@ -35,7 +44,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class DqnLearner {
 
     private static final int MAGIC = 0x524c4451; // "RLDQ"
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     private static final int MAX_ARRAY = 1 << 28;
 
     // credit is a sum of fractions such as 0.2, which binary floating point misses by a hair
@@ -54,6 +63,8 @@ public final class DqnLearner {
     private long added;
     private double credit;
     private double lastTdLoss = Double.NaN;
+    private final RunningMoments stateMoments;
+    private double rewardSquares;
 
     public DqnLearner(DqnSettings settings, int stateSize, int actionCount) {
         if (stateSize < 1 || actionCount < 2) {
@@ -77,6 +88,7 @@ public final class DqnLearner {
         this.onlineNet = DqnNetworks.net(online);
         this.target = online.clone();
         this.replay = new ReplayBuffer(settings.replayCapacity(), stateSize);
+        this.stateMoments = new RunningMoments(stateSize);
         this.rng = new Rng(settings.seed() ^ 0x5DEECE66DL);
         this.rule = updateRule();
     }
@@ -122,6 +134,8 @@ public final class DqnLearner {
                     "transition " + t.decisionId + ": reward is " + t.reward);
         }
         replay.add(t.state, t.action, t.reward, t.done ? null : t.nextState, t.done);
+        stateMoments.add(t.state);
+        rewardSquares += t.reward * t.reward;
         added++;
         credit += settings.updatesPerTransition();
     }
@@ -153,6 +167,9 @@ public final class DqnLearner {
             slots[i] = rng.nextInt(replay.size());
             replay.copyStates(slots[i], states, next, i);
         }
+        stateMoments.standardize(states, b);
+        stateMoments.standardize(next, b);
+        double rewardScale = rewardScale();
         INDArray s = Nd4j.create(states, new long[] {b, stateSize}, 'c');
         INDArray n = Nd4j.create(next, new long[] {b, stateSize}, 'c');
         List<StateActionRewardState<Integer>> batch = new ArrayList<>(b);
@@ -161,7 +178,7 @@ public final class DqnLearner {
                     new StateActionRewardState<>(
                             new Observation(s.getRow(i, true)),
                             replay.action(slots[i]),
-                            replay.reward(slots[i]),
+                            replay.reward(slots[i]) / rewardScale,
                             replay.done(slots[i]));
             sars.setNextObservation(new Observation(n.getRow(i, true)));
             batch.add(sars);
@@ -178,7 +195,19 @@ public final class DqnLearner {
         if (states.length == 0) {
             return new double[0][];
         }
-        return DqnNetworks.rows(onlineNet.output(DqnNetworks.matrix(states, stateSize)));
+        INDArray x = DqnNetworks.matrix(states, stateSize);
+        float[] flat = x.data().asFloat();
+        stateMoments.standardize(flat, states.length);
+        INDArray q = onlineNet.output(Nd4j.create(flat, new long[] {states.length, stateSize}));
+        return DqnNetworks.rows(q.muli(rewardScale()));
+    }
+
+    /** Reward units per network output unit: the rewards' root mean square (1 before any). */
+    double rewardScale() {
+        if (added == 0 || rewardSquares <= 0) {
+            return 1;
+        }
+        return Math.sqrt(rewardSquares / added);
     }
 
     /** What the agent needs to act with the current online network. */
@@ -190,7 +219,13 @@ public final class DqnLearner {
         p.hiddenLayers = settings.hiddenLayers();
         p.hiddenUnits = settings.hiddenUnits();
         p.updates = updates;
-        p.params = PolicySnapshot.floatsToBytes(DqnNetworks.params(online));
+        p.params =
+                PolicySnapshot.floatsToBytes(
+                        DqnNetworks.folded(
+                                online,
+                                stateMoments.means(),
+                                stateMoments.scales(),
+                                rewardScale()));
         return p;
     }
 
@@ -216,6 +251,8 @@ public final class DqnLearner {
             out.writeDouble(credit);
             out.writeDouble(lastTdLoss);
             out.writeLong(rng.state());
+            stateMoments.write(out);
+            out.writeDouble(rewardSquares);
             MultiLayerConfiguration conf = onlineNet.getLayerWiseConfigurations();
             out.writeInt(conf.getIterationCount());
             out.writeInt(conf.getEpochCount());
@@ -241,7 +278,8 @@ public final class DqnLearner {
             }
             int format = in.readInt();
             if (format != FORMAT) {
-                throw new IllegalArgumentException("unknown learner checkpoint format " + format);
+                throw new IllegalArgumentException(
+                        "learner checkpoint format " + format + ", this release reads " + FORMAT);
             }
             DqnSettings settings =
                     new DqnSettings(
@@ -260,6 +298,8 @@ public final class DqnLearner {
             l.credit = in.readDouble();
             l.lastTdLoss = in.readDouble();
             l.rng.state(in.readLong());
+            l.stateMoments.read(in);
+            l.rewardSquares = in.readDouble();
             MultiLayerConfiguration conf = l.onlineNet.getLayerWiseConfigurations();
             conf.setIterationCount(in.readInt());
             conf.setEpochCount(in.readInt());

@@ -55,6 +55,34 @@ final class DqnNetworks {
         return net(dqn).params().dup().data().asFloat();
     }
 
+    /**
+     * The parameters of a network that takes raw states and answers in reward units, equal to
+     * {@code dqn} on states standardized with {@code mean} and {@code scale} and outputs multiplied
+     * by {@code outputScale}: the first layer's weights are divided by the scales and its bias
+     * absorbs the means; the output layer is multiplied through.
+     */
+    static float[] folded(DQN dqn, double[] mean, double[] scale, double outputScale) {
+        MultiLayerNetwork net = net(dqn).clone();
+        INDArray w = net.getLayer(0).getParam("W"); // [in, out]
+        INDArray b = net.getLayer(0).getParam("b"); // [1, out]
+        INDArray inverse = Nd4j.create(invert(scale), new long[] {scale.length, 1});
+        INDArray shifted = Nd4j.create(mean, new long[] {1, mean.length}).castTo(w.dataType());
+        w.muliColumnVector(inverse.castTo(w.dataType()));
+        b.subi(shifted.mmul(w).reshape(b.shape()));
+        int last = net.getnLayers() - 1;
+        net.getLayer(last).getParam("W").muli(outputScale);
+        net.getLayer(last).getParam("b").muli(outputScale);
+        return net.params().dup().data().asFloat();
+    }
+
+    private static double[] invert(double[] x) {
+        double[] inv = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            inv[i] = 1 / x[i];
+        }
+        return inv;
+    }
+
     static void setParams(DQN dqn, float[] params) {
         MultiLayerNetwork net = net(dqn);
         if (params.length != net.numParams()) {

@@ -68,6 +68,7 @@ public final class PolicyLearnerFunction extends ProcessFunction<Transition, Pol
 
     private transient Counter publishedCount;
     private transient Counter heldBack;
+    private transient Counter dropped;
     private transient volatile double estimatedValue = Double.NaN;
 
     public PolicyLearnerFunction(Settings settings) {
@@ -94,13 +95,35 @@ public final class PolicyLearnerFunction extends ProcessFunction<Transition, Pol
                                         PUBLISHED_STATE, TypeInformation.of(PolicySnapshot.class)));
         learner = null;
         for (byte[] b : learnerState.get()) {
-            learner = DqnLearner.restore(b);
+            try {
+                learner = DqnLearner.restore(b);
+            } catch (IllegalArgumentException e) {
+                // a checkpoint of an older learner format: the policy versions continue, the
+                // learning starts over
+                LOG.warn("cannot restore the learner ({}): starting a new one", e.getMessage());
+            }
+        }
+        if (learner != null && !fits(learner.stateSize(), learner.actionCount())) {
+            // a release with another state layout or catalogue: what the old network learned does
+            // not apply, so learning starts over; policy versions keep counting up
+            LOG.warn(
+                    "restored learner has {} state values and {} actions, this job {} and {}:"
+                            + " starting a new learner",
+                    learner.stateSize(),
+                    learner.actionCount(),
+                    s.stateSize(),
+                    s.actionCount());
+            learner = null;
         }
         if (learner == null) {
             learner = new DqnLearner(s.dqn(), s.stateSize(), s.actionCount());
         }
         recent = new ArrayDeque<>();
-        recentState.get().forEach(recent::add);
+        for (Transition t : recentState.get()) {
+            if (fits(t)) {
+                recent.add(t);
+            }
+        }
         for (PolicySnapshot p : publishedState.get()) {
             published = p;
         }
@@ -112,6 +135,7 @@ public final class PolicyLearnerFunction extends ProcessFunction<Transition, Pol
         MetricGroup m = getRuntimeContext().getMetricGroup();
         publishedCount = m.counter("policiesPublished");
         heldBack = m.counter("policiesHeldBack");
+        dropped = m.counter("transitionsDropped");
         m.gauge("tdLoss", () -> learner.lastTdLoss());
         m.gauge("updates", () -> learner.updates());
         m.gauge("replaySize", () -> learner.replaySize());
@@ -119,8 +143,40 @@ public final class PolicyLearnerFunction extends ProcessFunction<Transition, Pol
         m.gauge("estimatedPolicyValue", () -> estimatedValue);
     }
 
+    private boolean fits(int stateSize, int actionCount) {
+        return stateSize == s.stateSize() && actionCount == s.actionCount();
+    }
+
+    /** Whether a transition was encoded for this job's state layout and catalogue. */
+    private boolean fits(Transition t) {
+        return t.state != null
+                && t.state.length == s.stateSize()
+                && (t.done || (t.nextState != null && t.nextState.length == s.stateSize()))
+                && t.action >= 0
+                && t.action < s.actionCount()
+                && Double.isFinite(t.reward);
+    }
+
     @Override
     public void processElement(Transition t, Context ctx, Collector<PolicySnapshot> out) {
+        if (!fits(t)) {
+            // decided before an upgrade that changed the state layout (restored pending
+            // decisions), or broken: counted and logged, never a crash
+            dropped.inc();
+            if (Long.bitCount(dropped.getCount()) == 1) {
+                LOG.warn(
+                        "dropped transition {} (state of {} values, action {}, reward {}); this"
+                                + " learner takes {} values and {} actions; {} dropped so far",
+                        t.decisionId,
+                        t.state == null ? 0 : t.state.length,
+                        t.action,
+                        t.reward,
+                        s.stateSize(),
+                        s.actionCount(),
+                        dropped.getCount());
+            }
+            return;
+        }
         learner.add(t);
         recent.addLast(t);
         while (recent.size() > s.gateWindow()) {
@@ -146,7 +202,7 @@ public final class PolicyLearnerFunction extends ProcessFunction<Transition, Pol
         double[][] candidateP = probabilities(learner.qValues(states));
         double[][] currentP =
                 probabilities(
-                        published == null
+                        published == null || !fits(published.stateSize, published.actionCount)
                                 ? new double[states.length][s.actionCount()]
                                 : PolicyNetwork.fromSnapshot(published).qValues(states));
         NotWorseGate gate =

@@ -128,6 +128,9 @@ public final class UserLifecycle {
                         next,
                         previous,
                         Features.compute(p, end));
+        s.sessions = p.sessions;
+        s.views = p.views;
+        s.carts = p.carts;
         roll(p);
         p.openWindowEnd = end + rules.windowMillis();
         return s;

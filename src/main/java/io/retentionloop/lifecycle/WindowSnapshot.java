@@ -22,6 +22,16 @@ public class WindowSnapshot {
 
     public int featureVersion = Features.VERSION;
 
+    /**
+     * Lifetime browsing sessions, product views and cart adds as of the window end. The agent's
+     * state turns them into engagement rates; they are not value-model features, so {@link
+     * Features#VERSION} did not change when they were added (older snapshots read as 0).
+     */
+    public long sessions;
+
+    public long views;
+    public long carts;
+
     public WindowSnapshot() {}
 
     public WindowSnapshot(
@@ -56,6 +66,9 @@ public class WindowSnapshot {
         return windowStart == s.windowStart
                 && windowEnd == s.windowEnd
                 && featureVersion == s.featureVersion
+                && sessions == s.sessions
+                && views == s.views
+                && carts == s.carts
                 && Objects.equals(userId, s.userId)
                 && stage == s.stage
                 && previousStage == s.previousStage

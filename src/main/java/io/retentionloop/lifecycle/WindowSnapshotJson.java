@@ -26,6 +26,10 @@ public final class WindowSnapshotJson {
         for (int i = 0; i < Features.SIZE; i++) {
             f.put(Features.NAMES.get(i), s.features[i]);
         }
+        ObjectNode engagement = n.putObject("engagement");
+        engagement.put("sessions", s.sessions);
+        engagement.put("views", s.views);
+        engagement.put("carts", s.carts);
         try {
             return MAPPER.writeValueAsBytes(n);
         } catch (IOException e) {
@@ -50,6 +54,12 @@ public final class WindowSnapshotJson {
                             stage(n.get("previous_stage").asText()),
                             features);
             s.featureVersion = n.get("feature_version").asInt();
+            JsonNode e = n.get("engagement"); // absent before 0.2
+            if (e != null) {
+                s.sessions = e.path("sessions").asLong();
+                s.views = e.path("views").asLong();
+                s.carts = e.path("carts").asLong();
+            }
             return s;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

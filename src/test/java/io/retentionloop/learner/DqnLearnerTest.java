@@ -183,7 +183,26 @@ class DqnLearnerTest {
     void policySnapshotScoresLikeTheLearner() {
         DqnLearner learner = new DqnLearner(settings(0.0, 16, 10, 1.0, 2), 5, 3);
         Random rnd = new Random(8);
-        feed(learner, rnd, 64, 5, 3);
+        // states and rewards far from unit scale, one state value constant: the exported network
+        // must carry the learner's standardization
+        double[] offset = {100, -3, 0, 7, 0.5};
+        double[] spread = {40, 0.01, 1, 300, 0};
+        for (int i = 0; i < 64; i++) {
+            double[] state = gaussian(rnd, 5);
+            for (int k = 0; k < 5; k++) {
+                state[k] = offset[k] + spread[k] * state[k];
+            }
+            learner.add(
+                    new Transition(
+                            state,
+                            rnd.nextInt(3),
+                            50 + 30 * rnd.nextGaussian(),
+                            null,
+                            true,
+                            1.0 / 3,
+                            0,
+                            "d" + i));
+        }
         learner.train(20);
 
         PolicySnapshot snapshot = PolicySnapshot.fromBytes(learner.exportPolicy(7).toBytes());
@@ -194,13 +213,25 @@ class DqnLearnerTest {
         assertThat(policy.stateSize()).isEqualTo(5);
         assertThat(policy.actionCount()).isEqualTo(3);
 
-        double[][] probe = {gaussian(rnd, 5), gaussian(rnd, 5), gaussian(rnd, 5)};
+        double[][] probe = new double[3][];
+        for (int i = 0; i < probe.length; i++) {
+            probe[i] = gaussian(rnd, 5);
+            for (int k = 0; k < 5; k++) {
+                probe[i][k] = offset[k] + spread[k] * probe[i][k];
+            }
+        }
         double[][] expected = learner.qValues(probe);
         double[][] actual = policy.qValues(probe);
         for (int i = 0; i < probe.length; i++) {
-            assertThat(actual[i]).containsExactly(expected[i]);
+            for (int a = 0; a < 3; a++) {
+                // float rounding of the folded weights
+                assertThat(actual[i][a])
+                        .isCloseTo(expected[i][a], within(1e-4 * (1 + Math.abs(expected[i][a]))));
+            }
         }
-        assertThat(policy.qValues(probe[1])).containsExactly(expected[1]);
+        assertThat(policy.qValues(probe[1])).containsExactly(actual[1]);
+        // rewards of 50 ± 30: the outputs are in reward units, not standardized ones
+        assertThat(learner.rewardScale()).isCloseTo(Math.sqrt(50 * 50 + 30 * 30), within(8.0));
     }
 
     @Test

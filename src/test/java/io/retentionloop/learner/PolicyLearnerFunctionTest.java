@@ -24,8 +24,13 @@ class PolicyLearnerFunctionTest {
 
     static OneInputStreamOperatorTestHarness<Transition, PolicySnapshot> harness()
             throws Exception {
+        return harness(settings());
+    }
+
+    static OneInputStreamOperatorTestHarness<Transition, PolicySnapshot> harness(
+            PolicyLearnerFunction.Settings settings) throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
-                new ProcessOperator<>(new PolicyLearnerFunction(settings())));
+                new ProcessOperator<>(new PolicyLearnerFunction(settings)));
     }
 
     /** A bandit logged uniformly at random: action (state argmax % 3) pays 1, others 0. */
@@ -75,6 +80,72 @@ class PolicyLearnerFunctionTest {
             assertThat(more).isNotEmpty();
             assertThat(more.get(0).version).isEqualTo(lastVersion + 1);
             assertThat(more.get(0).updates).isGreaterThan(100);
+        }
+    }
+
+    @Test
+    void anUpgradeToAnotherStateLayoutStartsLearningOverAndKeepsCountingVersions()
+            throws Exception {
+        SplittableRandom rnd = new SplittableRandom(5);
+        OperatorSubtaskState state;
+        long lastVersion;
+        try (var h = harness()) {
+            h.open();
+            feed(h, rnd, 600);
+            List<PolicySnapshot> published = h.extractOutputValues();
+            lastVersion = published.get(published.size() - 1).version;
+            // a decision still pending at the stop, encoded with the old layout
+            h.processElement(
+                    new StreamRecord<>(
+                            new Transition(new double[STATE], 1, 2.0, null, true, 0.3, 0, "old"),
+                            601));
+            state = h.snapshot(1, 1);
+        }
+        PolicyLearnerFunction.Settings s = settings();
+        PolicyLearnerFunction.Settings wider =
+                new PolicyLearnerFunction.Settings(
+                        s.dqn(),
+                        STATE + 2,
+                        ACTIONS,
+                        s.maxUpdatesPerRecord(),
+                        s.publishEvery(),
+                        s.gateWindow(),
+                        s.gateLevel(),
+                        s.gateTolerance(),
+                        s.agent());
+        try (var h = harness(wider)) {
+            h.initializeState(state);
+            h.open();
+            // old-layout transitions are dropped, not a crash
+            h.processElement(
+                    new StreamRecord<>(
+                            new Transition(new double[STATE], 1, 2.0, null, true, 0.3, 0, "x"),
+                            602));
+            assertThat(h.extractOutputValues()).isEmpty();
+            for (int i = 0; i < 600; i++) {
+                double[] x = new double[STATE + 2];
+                for (int j = 0; j < x.length; j++) {
+                    x[j] = rnd.nextDouble();
+                }
+                int a = rnd.nextInt(ACTIONS);
+                h.processElement(
+                        new StreamRecord<>(
+                                new Transition(
+                                        x,
+                                        a,
+                                        a == (x[0] > 0.5 ? 1 : 2) ? 1 : 0,
+                                        null,
+                                        true,
+                                        1.0 / ACTIONS,
+                                        0,
+                                        "n" + i),
+                                700 + i));
+            }
+            List<PolicySnapshot> more = h.extractOutputValues();
+            assertThat(more).isNotEmpty();
+            assertThat(more.get(0).version).isEqualTo(lastVersion + 1);
+            assertThat(more.get(0).stateSize).isEqualTo(STATE + 2);
+            assertThat(more.get(0).updates).as("a new learner").isLessThanOrEqualTo(600);
         }
     }
 }

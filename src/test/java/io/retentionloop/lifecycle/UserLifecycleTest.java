@@ -83,6 +83,9 @@ class UserLifecycleTest {
         assertThat(s.feature("window_sessions")).isEqualTo(1);
         assertThat(s.feature("stage_new")).isEqualTo(1);
         assertThat(s.features).hasSize(Features.SIZE);
+        assertThat(new long[] {s.sessions, s.views, s.carts})
+                .as("lifetime engagement")
+                .containsExactly(1, 1, 1);
 
         // an empty window: window aggregates reset, rolling sums keep the last windows
         WindowSnapshot next = lifecycle.closeWindow(p, "u");
@@ -93,6 +96,7 @@ class UserLifecycleTest {
         assertThat(next.feature("recent_purchases")).isEqualTo(3);
         assertThat(next.feature("recent_spend")).isEqualTo(50);
         assertThat(next.feature("recency_days")).isEqualTo(10.5);
+        assertThat(next.sessions).as("lifetime, not per window").isEqualTo(1);
         // three more empty windows push the purchase window out of the 4-window rolling sum
         for (int i = 0; i < 3; i++) {
             lifecycle.closeWindow(p, "u");
@@ -191,7 +195,11 @@ class UserLifecycleTest {
     @Test
     void snapshotJsonRoundTrips() {
         UserProfile p = profileWith(ev(EventType.PURCHASE, 0.5, 12.5));
+        lifecycle.apply(p, ev(EventType.SESSION, 0.6, 0));
+        lifecycle.apply(p, ev(EventType.VIEW, 0.7, 0));
         WindowSnapshot s = lifecycle.closeWindow(p, "user-1");
+        assertThat(s.sessions).isEqualTo(1);
+        assertThat(s.views).isEqualTo(1);
         assertThat(WindowSnapshotJson.fromJson(WindowSnapshotJson.toJson(s))).isEqualTo(s);
     }
 }
