@@ -5,18 +5,11 @@ import io.retentionloop.agent.Constraints;
 import io.retentionloop.agent.Decision;
 import io.retentionloop.agent.InterventionHistory;
 import io.retentionloop.agent.StateEncoder;
-import io.retentionloop.events.Event;
-import io.retentionloop.events.EventParser;
-import io.retentionloop.events.EventRules;
-import io.retentionloop.events.Ingested;
 import io.retentionloop.learner.DqnLearner;
 import io.retentionloop.learner.DqnSettings;
 import io.retentionloop.learner.Transition;
 import io.retentionloop.lifecycle.LifecycleRules;
-import io.retentionloop.lifecycle.UserLifecycle;
-import io.retentionloop.lifecycle.UserProfile;
 import io.retentionloop.lifecycle.WindowSnapshot;
-import io.retentionloop.simulate.RecordKind;
 import io.retentionloop.simulate.Simulator;
 import io.retentionloop.simulate.WorldConfig;
 import java.time.Instant;
@@ -107,9 +100,7 @@ public final class PolicyCeiling {
     private final Settings s;
     private final StateEncoder encoder;
     private final LifecycleRules rules = LifecycleRules.DEFAULTS;
-    private final UserLifecycle lifecycle = new UserLifecycle(rules);
-    private final EventParser parser = new EventParser(EventRules.DEFAULTS);
-    private final Map<String, UserProfile> profiles = new LinkedHashMap<>();
+    private final OfflineLifecycle lifecycle = new OfflineLifecycle(rules);
     private final Map<String, InterventionHistory> histories = new LinkedHashMap<>();
 
     public PolicyCeiling(WorldConfig world, ActionCatalogue catalogue, Settings settings) {
@@ -220,7 +211,7 @@ public final class PolicyCeiling {
         List<Row> pending = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
         for (int d = 0; sim.dayStartMillis(d) < last + horizon; d++) {
-            simulateDay(sim, d);
+            lifecycle.simulateDay(sim, d);
             long now = sim.dayStartMillis(d + 1);
             for (Iterator<Row> it = pending.iterator(); it.hasNext(); ) {
                 Row r = it.next();
@@ -244,7 +235,7 @@ public final class PolicyCeiling {
             if ((now - start) % window != 0) {
                 continue;
             }
-            List<WindowSnapshot> snapshots = closeWindows();
+            List<WindowSnapshot> snapshots = lifecycle.closeWindows();
             if (now < first || now > last) {
                 continue;
             }
@@ -286,48 +277,6 @@ public final class PolicyCeiling {
             }
         }
         return rows;
-    }
-
-    private void simulateDay(Simulator sim, int day) {
-        List<Event> today = new ArrayList<>();
-        sim.simulateDay(
-                day,
-                (key, value, time, kind, reason) -> {
-                    if (kind == RecordKind.VALID) {
-                        Ingested in = parser.parse(value, "events", 0, 0, time);
-                        if (in.event != null) {
-                            today.add(in.event);
-                        }
-                    }
-                });
-        for (Event e : today) {
-            lifecycle.apply(
-                    profiles.computeIfAbsent(
-                            e.userId,
-                            u ->
-                                    lifecycle.newProfile(
-                                            e.eventTime, rules.windowEndFor(e.eventTime))),
-                    e);
-        }
-    }
-
-    /** Ends every user's open window (all end together here), as the streaming operator does. */
-    private List<WindowSnapshot> closeWindows() {
-        List<WindowSnapshot> snapshots = new ArrayList<>();
-        for (Iterator<Map.Entry<String, UserProfile>> it = profiles.entrySet().iterator();
-                it.hasNext(); ) {
-            Map.Entry<String, UserProfile> e = it.next();
-            UserLifecycle.WindowEnd end = lifecycle.endWindow(e.getValue(), e.getKey(), List.of());
-            if (end.profile() == null) {
-                it.remove();
-            } else {
-                e.setValue(end.profile());
-                if (end.snapshot() != null) {
-                    snapshots.add(end.snapshot());
-                }
-            }
-        }
-        return snapshots;
     }
 
     private static int uniform(boolean[] allowed, int count, SplittableRandom rnd) {

@@ -2,18 +2,12 @@ package io.retentionloop.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.retentionloop.events.Event;
-import io.retentionloop.events.EventParser;
-import io.retentionloop.events.EventRules;
-import io.retentionloop.events.Ingested;
 import io.retentionloop.learner.DqnLearner;
 import io.retentionloop.learner.DqnSettings;
 import io.retentionloop.learner.Transition;
 import io.retentionloop.lifecycle.LifecycleRules;
-import io.retentionloop.lifecycle.UserLifecycle;
-import io.retentionloop.lifecycle.UserProfile;
 import io.retentionloop.lifecycle.WindowSnapshot;
-import io.retentionloop.simulate.RecordKind;
+import io.retentionloop.local.OfflineLifecycle;
 import io.retentionloop.simulate.Simulator;
 import io.retentionloop.simulate.WorldConfig;
 import java.io.IOException;
@@ -44,9 +38,7 @@ class SimulatedLearningTest {
     private final ActionCatalogue catalogue = ActionCatalogueTest.shipped();
     private final StateEncoder encoder = new StateEncoder(catalogue);
     private final LifecycleRules rules = LifecycleRules.DEFAULTS;
-    private final UserLifecycle lifecycle = new UserLifecycle(rules);
-    private final EventParser parser = new EventParser(EventRules.DEFAULTS);
-    private final Map<String, UserProfile> profiles = new LinkedHashMap<>();
+    private final OfflineLifecycle lifecycle = new OfflineLifecycle(rules);
     private final Map<String, InterventionHistory> histories = new LinkedHashMap<>();
 
     /** A logged decision waiting for its horizon to pass. */
@@ -75,7 +67,7 @@ class SimulatedLearningTest {
         List<Transition> log = new ArrayList<>();
         List<WindowSnapshot> evaluated = List.of();
         for (int d = 0; sim.dayStartMillis(d) < evaluation; d++) {
-            simulateDay(sim, d);
+            lifecycle.simulateDay(sim, d);
             long now = sim.dayStartMillis(d + 1);
             for (Iterator<Logged> it = pending.iterator(); it.hasNext(); ) {
                 Logged l = it.next();
@@ -98,7 +90,7 @@ class SimulatedLearningTest {
             if ((now - start) % window != 0) {
                 continue;
             }
-            List<WindowSnapshot> snapshots = closeWindows();
+            List<WindowSnapshot> snapshots = lifecycle.closeWindows();
             if (now == evaluation) {
                 evaluated = snapshots;
             } else if (now >= firstDecision
@@ -181,48 +173,6 @@ class SimulatedLearningTest {
         assertThat(log.size()).isGreaterThan(8000);
         assertThat(learned).as("beats doing nothing").isGreaterThan(0);
         assertThat(learned / n).as("beats random").isGreaterThan(random / n + 0.5);
-    }
-
-    private void simulateDay(Simulator sim, int day) {
-        List<Event> today = new ArrayList<>();
-        sim.simulateDay(
-                day,
-                (key, value, time, kind, reason) -> {
-                    if (kind == RecordKind.VALID) {
-                        Ingested in = parser.parse(value, "events", 0, 0, time);
-                        if (in.event != null) {
-                            today.add(in.event);
-                        }
-                    }
-                });
-        for (Event e : today) {
-            UserProfile p =
-                    profiles.computeIfAbsent(
-                            e.userId,
-                            u ->
-                                    lifecycle.newProfile(
-                                            e.eventTime, rules.windowEndFor(e.eventTime)));
-            lifecycle.apply(p, e);
-        }
-    }
-
-    /** Ends every user's open window (all end together here), as the streaming operator does. */
-    private List<WindowSnapshot> closeWindows() {
-        List<WindowSnapshot> snapshots = new ArrayList<>();
-        for (Iterator<Map.Entry<String, UserProfile>> it = profiles.entrySet().iterator();
-                it.hasNext(); ) {
-            Map.Entry<String, UserProfile> e = it.next();
-            UserLifecycle.WindowEnd end = lifecycle.endWindow(e.getValue(), e.getKey(), List.of());
-            if (end.profile() == null) {
-                it.remove();
-            } else {
-                e.setValue(end.profile());
-                if (end.snapshot() != null) {
-                    snapshots.add(end.snapshot());
-                }
-            }
-        }
-        return snapshots;
     }
 
     private static int uniformAllowed(boolean[] allowed, SplittableRandom rnd) {
