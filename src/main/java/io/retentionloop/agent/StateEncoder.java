@@ -61,8 +61,6 @@ public final class StateEncoder implements Serializable {
     private static final long DAY_MS = 86_400_000L;
     private static final int VALUE_FIELDS = 5;
     private static final int ENGAGEMENT_FIELDS = 4;
-    private static final int TENURE_DAYS = Features.NAMES.indexOf("tenure_days");
-    private static final int PURCHASES = Features.NAMES.indexOf("purchases");
 
     private final ActionCatalogue catalogue;
     private final boolean[] rawFeature;
@@ -141,12 +139,12 @@ public final class StateEncoder implements Serializable {
             s[at + 4] = log1p(value.expectedOrderValue());
         }
         at += VALUE_FIELDS;
-        double weeks = Math.max(1, finite(features[TENURE_DAYS]) / 7);
+        double weeks = Math.max(1, finite(features[Features.TENURE_DAYS]) / 7);
         double perSession = 1.0 / Math.max(1, sessions);
         s[at++] = Math.log1p(Math.max(0, sessions) / weeks);
         s[at++] = Math.log1p(Math.max(0, views) * perSession);
         s[at++] = Math.min(1, Math.max(0, carts) * perSession);
-        s[at++] = log1p(features[PURCHASES] / weeks);
+        s[at++] = log1p(features[Features.PURCHASES] / weeks);
         long recentFrom = now - RECENT_DAYS * DAY_MS;
         for (int a = 1; a < catalogue.size(); a++) {
             long last = h == null ? InterventionHistory.NEVER : h.lastSentAt(catalogue, a);

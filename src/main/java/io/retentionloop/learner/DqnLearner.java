@@ -195,10 +195,10 @@ public final class DqnLearner {
         if (states.length == 0) {
             return new double[0][];
         }
-        INDArray x = DqnNetworks.matrix(states, stateSize);
-        float[] flat = x.data().asFloat();
+        float[] flat = DqnNetworks.flat(states, stateSize);
         stateMoments.standardize(flat, states.length);
-        INDArray q = onlineNet.output(Nd4j.create(flat, new long[] {states.length, stateSize}));
+        INDArray q =
+                onlineNet.output(Nd4j.create(flat, new long[] {states.length, stateSize}, 'c'));
         return DqnNetworks.rows(q.muli(rewardScale()));
     }
 

@@ -94,6 +94,11 @@ final class DqnNetworks {
 
     /** Rows of {@code states} as one float matrix. */
     static INDArray matrix(double[][] states, int stateSize) {
+        return Nd4j.create(flat(states, stateSize), new long[] {states.length, stateSize}, 'c');
+    }
+
+    /** Rows of {@code states}, row-major, as floats; checks every row's length. */
+    static float[] flat(double[][] states, int stateSize) {
         float[] flat = new float[states.length * stateSize];
         for (int r = 0; r < states.length; r++) {
             if (states[r].length != stateSize) {
@@ -109,7 +114,7 @@ final class DqnNetworks {
                 flat[r * stateSize + i] = (float) states[r][i];
             }
         }
-        return Nd4j.create(flat, new long[] {states.length, stateSize}, 'c');
+        return flat;
     }
 
     /** A [rows, actions] matrix as Java arrays, in one bulk copy. */

@@ -11,6 +11,7 @@ import io.retentionloop.simulate.SimSink;
 import io.retentionloop.simulate.Simulator;
 import io.retentionloop.simulate.WorldConfig;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -222,7 +223,7 @@ public final class LocalRun {
                                 long time,
                                 RecordKind kind,
                                 String badReason) {
-                            byte[] k = key == null ? null : key.getBytes();
+                            byte[] k = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
                             producer.send(new ProducerRecord<>(topic, null, time, k, value));
                             produced.merge(
                                     kind == RecordKind.BAD ? "bad:" + badReason : kind.name(),

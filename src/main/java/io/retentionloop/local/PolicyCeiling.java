@@ -30,6 +30,8 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -67,9 +69,31 @@ public final class PolicyCeiling {
             double[] truth,
             int action,
             double propensity,
-            String group,
+            String segment,
+            boolean alive,
             double reward,
-            double perfectBaseline) {}
+            double perfectBaseline) {
+
+        /** The latent segment, and whether the user had dropped out, as the reports name it. */
+        String group() {
+            return alive ? segment : segment + " (dropped out)";
+        }
+
+        Row withReward(double r) {
+            return new Row(
+                    user,
+                    t,
+                    state,
+                    allowed,
+                    truth,
+                    action,
+                    propensity,
+                    segment,
+                    alive,
+                    r,
+                    perfectBaseline);
+        }
+    }
 
     /** How a policy did on the evaluation half. */
     public record Score(
@@ -135,7 +159,8 @@ public final class PolicyCeiling {
         Map<String, double[]> bySegment = new TreeMap<>();
         Map<String, double[]> byGroup = new TreeMap<>();
         for (Row r : train) {
-            double[] seg = bySegment.computeIfAbsent(segment(r), k -> new double[r.truth().length]);
+            double[] seg =
+                    bySegment.computeIfAbsent(r.segment(), k -> new double[r.truth().length]);
             double[] grp = byGroup.computeIfAbsent(r.group(), k -> new double[r.truth().length]);
             for (int a = 0; a < seg.length; a++) {
                 seg[a] += r.allowed()[a] ? r.truth()[a] : 0;
@@ -147,7 +172,7 @@ public final class PolicyCeiling {
                         "segment_known",
                         test,
                         (i, r) ->
-                                argmax(bySegment.getOrDefault(segment(r), zeros()), r.allowed())));
+                                argmax(bySegment.getOrDefault(r.segment(), zeros()), r.allowed())));
         scores.add(
                 score(
                         "segment_and_alive_known",
@@ -187,10 +212,6 @@ public final class PolicyCeiling {
         return new double[catalogue.size()];
     }
 
-    private static String segment(Row r) {
-        return r.group().replace(" (dropped out)", "");
-    }
-
     /** Simulates the world with uniform random actions and keeps every matured decision. */
     private List<Row> log() {
         WorldConfig clean =
@@ -216,19 +237,7 @@ public final class PolicyCeiling {
             for (Iterator<Row> it = pending.iterator(); it.hasNext(); ) {
                 Row r = it.next();
                 if (now >= r.t() + horizon) {
-                    double reward = sim.realizedProfit(r.user(), r.t(), r.t() + horizon);
-                    rows.add(
-                            new Row(
-                                    r.user(),
-                                    r.t(),
-                                    r.state(),
-                                    r.allowed(),
-                                    r.truth(),
-                                    r.action(),
-                                    r.propensity(),
-                                    r.group(),
-                                    reward,
-                                    r.perfectBaseline()));
+                    rows.add(r.withReward(sim.realizedProfit(r.user(), r.t(), r.t() + horizon)));
                     it.remove();
                 }
             }
@@ -255,9 +264,7 @@ public final class PolicyCeiling {
                     }
                 }
                 int action = uniform(allowed, count, logging);
-                String group =
-                        sim.segmentOf(w.userId)
-                                + (sim.isAlive(w.userId, now) ? "" : " (dropped out)");
+                boolean alive = sim.isAlive(w.userId, now); // before the action's effect
                 double perfect = sim.expectedValue(w.userId, now, s.horizonDays());
                 double[] state = encoder.encode(w, null, h);
                 sim.applyIntervention(w.userId, catalogue.id(action), now);
@@ -271,7 +278,8 @@ public final class PolicyCeiling {
                                 truth,
                                 action,
                                 1.0 / count,
-                                group,
+                                sim.segmentOf(w.userId),
+                                alive,
                                 Double.NaN,
                                 perfect));
             }
@@ -321,20 +329,22 @@ public final class PolicyCeiling {
                         .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
+        // standardized once; every epoch walks the same rows in the same batches
+        INDArray x = z.matrix(train, withoutEngagement);
+        float[] labels = new float[train.size() * k];
+        for (int i = 0; i < train.size(); i++) {
+            for (int a = 0; a < k; a++) {
+                Row r = train.get(i);
+                labels[i * k + a] = r.allowed()[a] ? (float) r.truth()[a] : 0;
+            }
+        }
+        INDArray y = Nd4j.create(labels, new long[] {train.size(), k});
         int batch = 256;
         for (int e = 0; e < s.epochs(); e++) {
             for (int from = 0; from < train.size(); from += batch) {
-                List<Row> part = train.subList(from, Math.min(train.size(), from + batch));
-                float[] y = new float[part.size() * k];
-                for (int i = 0; i < part.size(); i++) {
-                    for (int a = 0; a < k; a++) {
-                        y[i * k + a] =
-                                part.get(i).allowed()[a] ? (float) part.get(i).truth()[a] : 0;
-                    }
-                }
-                net.fit(
-                        z.matrix(part, withoutEngagement),
-                        Nd4j.create(y, new long[] {part.size(), k}));
+                INDArrayIndex rows =
+                        NDArrayIndex.interval(from, Math.min(train.size(), from + batch));
+                net.fit(x.get(rows, NDArrayIndex.all()), y.get(rows, NDArrayIndex.all()));
             }
         }
         INDArray out = net.output(z.matrix(test, withoutEngagement));
@@ -421,6 +431,7 @@ public final class PolicyCeiling {
     private final class Standardizer {
         final double[] mean;
         final double[] sd;
+        final int engagement = encoder.names().indexOf("sessions_per_week");
 
         Standardizer(List<Row> train) {
             int n = encoder.size();
@@ -443,7 +454,6 @@ public final class PolicyCeiling {
 
         INDArray matrix(List<Row> rows, boolean withoutEngagement) {
             int n = encoder.size();
-            int engagement = encoder.names().indexOf("sessions_per_week");
             float[] x = new float[rows.size() * n];
             for (int r = 0; r < rows.size(); r++) {
                 double[] st = rows.get(r).state();

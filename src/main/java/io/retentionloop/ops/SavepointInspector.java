@@ -49,7 +49,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.Collector;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -145,13 +144,7 @@ public final class SavepointInspector implements Callable<Integer> {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new SavepointInspector());
-        cli.setExecutionExceptionHandler(
-                (e, cmd, parsed) -> {
-                    cmd.getErr().println("error: " + e.getMessage());
-                    return e instanceof IllegalArgumentException ? 2 : 1;
-                });
-        System.exit(cli.execute(args));
+        OpsCli.exit(new SavepointInspector(), args);
     }
 
     @Override

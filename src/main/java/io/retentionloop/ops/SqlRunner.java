@@ -31,7 +31,6 @@ import org.apache.flink.table.api.TableResult;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.TimeUtils;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -130,13 +129,7 @@ public final class SqlRunner implements Callable<Integer> {
     private PrintStream log = System.err;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new SqlRunner());
-        cli.setExecutionExceptionHandler(
-                (e, cmd, parsed) -> {
-                    cmd.getErr().println("error: " + e.getMessage());
-                    return e instanceof IllegalArgumentException ? 2 : 1;
-                });
-        System.exit(cli.execute(args));
+        OpsCli.exit(new SqlRunner(), args);
     }
 
     @Override
