@@ -123,6 +123,25 @@ final class PolicyCeilingCommand implements Callable<Integer> {
         for (PolicyCeiling.Score s : r.scores()) {
             System.out.printf("%-36s %12.3f %8.3f%n", s.policy(), s.perDecision(), s.share());
         }
+        System.out.println();
+        System.out.println(
+                "realized uplift over none on the fitted-on half (± standard error) vs the truth"
+                        + " of a lone send:");
+        r.upliftByGroup()
+                .forEach(
+                        (group, byAction) -> {
+                            StringBuilder line = new StringBuilder(String.format("%-28s", group));
+                            byAction.forEach(
+                                    (action, u) ->
+                                            line.append(
+                                                    String.format(
+                                                            " %s %+.1f±%.1f (%+.1f)",
+                                                            action,
+                                                            u.realized(),
+                                                            u.standardError(),
+                                                            u.truth())));
+                            System.out.println(line);
+                        });
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("users", users);
         report.put("seed", seed);
@@ -146,6 +165,23 @@ final class PolicyCeilingCommand implements Callable<Integer> {
             scores.put(s.policy(), one);
         }
         report.put("policies", scores);
+        Map<String, Object> uplift = new LinkedHashMap<>();
+        r.upliftByGroup()
+                .forEach(
+                        (group, byAction) -> {
+                            Map<String, Object> actions = new LinkedHashMap<>();
+                            byAction.forEach(
+                                    (action, u) ->
+                                            actions.put(
+                                                    action,
+                                                    Map.of(
+                                                            "decisions", u.decisions(),
+                                                            "realized_uplift", u.realized(),
+                                                            "standard_error", u.standardError(),
+                                                            "truth", u.truth())));
+                            uplift.put(group, actions);
+                        });
+        report.put("realized_uplift_by_segment", uplift);
         Files.createDirectories(out);
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)

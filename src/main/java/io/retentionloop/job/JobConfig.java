@@ -119,6 +119,8 @@ public record JobConfig(
             int targetUpdatePeriod,
             double updatesPerTransition,
             long seed,
+            boolean baseline,
+            double averaging,
             int maxUpdatesPerRecord,
             int publishEvery,
             int gateWindow,
@@ -154,7 +156,9 @@ public record JobConfig(
                 learner.replayCapacity,
                 learner.targetUpdatePeriod,
                 learner.updatesPerTransition,
-                learner.seed);
+                learner.seed,
+                learner.baseline,
+                learner.averaging);
     }
 
     /** Job-level settings that belong to the application rather than to the cluster. */

@@ -36,7 +36,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * reward units on raw states: the exported network has the standardization folded into its first
  * and last layers, so the agent needs nothing but the network.
  *
- * <p>{@link #checkpoint()} captures everything (both networks, Adam's moments and step count, the
+ * <p>Two options aim at the noise of the rewards (a user's revenue over the horizon, tens of
+ * currency units, against differences between actions of a few). With {@link
+ * DqnSettings#baseline()} a second network b(s) regresses the reward on the state on every
+ * minibatch, all actions together, and the Q-network learns r − b(s) + γ·b(s') (potential-based
+ * shaping: the best action of every state is unchanged), so the level of a user's revenue is not
+ * learned five times over from each action's share of the data. With {@link
+ * DqnSettings#averaging()} the published networks are exponential moving averages of the trained
+ * ones (Polyak averaging), so one noisy minibatch does not swing the policy. The published network
+ * answers b(s) + (Q − b)(s, a): both networks side by side in one of twice the width ({@link
+ * DqnNetworks#sideBySide}).
+ *
+ * <p>{@link #checkpoint()} captures everything (every network, Adam's moments and step counts, the
  * replay buffer, the counters and the sampler's state), so a learner restored from it continues
  * exactly as the original would have. Not thread-safe; ND4J work runs on the calling thread (set
  * {@code OMP_NUM_THREADS=1} per slot).
@@ -44,7 +55,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class DqnLearner {
 
     private static final int MAGIC = 0x524c4451; // "RLDQ"
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 3;
     private static final int MAX_ARRAY = 1 << 28;
 
     // credit is a sum of fractions such as 0.2, which binary floating point misses by a hair
@@ -65,6 +76,14 @@ public final class DqnLearner {
     private double lastTdLoss = Double.NaN;
     private final RunningMoments stateMoments;
     private double rewardSquares;
+
+    /** b(s) in scaled reward units, or null without {@link DqnSettings#baseline()}. */
+    private final MultiLayerNetwork baselineNet;
+
+    /** Polyak averages of the two networks, or null without {@link DqnSettings#averaging()}. */
+    private final MultiLayerNetwork averageNet;
+
+    private final MultiLayerNetwork averageBaseline;
 
     public DqnLearner(DqnSettings settings, int stateSize, int actionCount) {
         if (stateSize < 1 || actionCount < 2) {
@@ -91,6 +110,20 @@ public final class DqnLearner {
         this.stateMoments = new RunningMoments(stateSize);
         this.rng = new Rng(settings.seed() ^ 0x5DEECE66DL);
         this.rule = updateRule();
+        this.baselineNet =
+                settings.baseline()
+                        ? DqnNetworks.net(
+                                DqnNetworks.build(
+                                        stateSize,
+                                        1,
+                                        settings.hiddenLayers(),
+                                        settings.hiddenUnits(),
+                                        settings.learningRate(),
+                                        settings.seed() + 1))
+                        : null;
+        boolean averaging = settings.averaging() > 0;
+        this.averageNet = averaging ? onlineNet.clone() : null;
+        this.averageBaseline = averaging && baselineNet != null ? baselineNet.clone() : null;
     }
 
     private UpdateRule<FeaturesLabels, StateActionRewardState<Integer>> updateRule() {
@@ -172,13 +205,18 @@ public final class DqnLearner {
         double rewardScale = rewardScale();
         INDArray s = Nd4j.create(states, new long[] {b, stateSize}, 'c');
         INDArray n = Nd4j.create(next, new long[] {b, stateSize}, 'c');
+        double[] rewards = new double[b];
+        for (int i = 0; i < b; i++) {
+            rewards[i] = replay.reward(slots[i]) / rewardScale;
+        }
+        double[] shaped = baselineNet == null ? rewards : shaped(s, n, slots, rewards);
         List<StateActionRewardState<Integer>> batch = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
             StateActionRewardState<Integer> sars =
                     new StateActionRewardState<>(
                             new Observation(s.getRow(i, true)),
                             replay.action(slots[i]),
-                            replay.reward(slots[i]) / rewardScale,
+                            shaped[i],
                             replay.done(slots[i]));
             sars.setNextObservation(new Observation(n.getRow(i, true)));
             batch.add(sars);
@@ -188,6 +226,38 @@ public final class DqnLearner {
         // RL4J's labels equal the network's own outputs except at the taken action, and DL4J's
         // MSE averages over outputs: the score times the action count is the mean squared TD error
         lastTdLoss = onlineNet.score() * actionCount;
+        if (averageNet != null) {
+            // the usual warm-up: early on the average follows the weights more closely
+            double decay = Math.min(settings.averaging(), (1.0 + updates) / (10.0 + updates));
+            average(averageNet, onlineNet, decay);
+            if (averageBaseline != null) {
+                average(averageBaseline, baselineNet, decay);
+            }
+        }
+    }
+
+    /**
+     * The rewards with the baseline taken out, r − b(s) + γ·b(s') (potential-based shaping, which
+     * leaves the best action of every state unchanged: Q learns Q − b), then one step of the
+     * baseline's own regression of r on s. The baseline is read before it sees this batch.
+     */
+    private double[] shaped(INDArray s, INDArray n, int[] slots, double[] rewards) {
+        int b = rewards.length;
+        double[] now = baselineNet.output(s).data().asDouble();
+        double[] then = settings.gamma() > 0 ? baselineNet.output(n).data().asDouble() : null;
+        double[] shaped = new double[b];
+        for (int i = 0; i < b; i++) {
+            shaped[i] = rewards[i] - now[i];
+            if (then != null && !replay.done(slots[i])) {
+                shaped[i] += settings.gamma() * then[i];
+            }
+        }
+        baselineNet.fit(s, Nd4j.create(rewards, new long[] {b, 1}).castTo(s.dataType()));
+        return shaped;
+    }
+
+    private static void average(MultiLayerNetwork avg, MultiLayerNetwork net, double decay) {
+        avg.params().muli(decay).addi(net.params().mul(1 - decay));
     }
 
     /** Q-values of every action for each state, in one network call. */
@@ -197,9 +267,21 @@ public final class DqnLearner {
         }
         float[] flat = DqnNetworks.flat(states, stateSize);
         stateMoments.standardize(flat, states.length);
-        INDArray q =
-                onlineNet.output(Nd4j.create(flat, new long[] {states.length, stateSize}, 'c'));
+        INDArray x = Nd4j.create(flat, new long[] {states.length, stateSize}, 'c');
+        INDArray q = policyNet().output(x);
+        if (baselineNet != null) {
+            q.addiColumnVector(policyBaseline().output(x));
+        }
         return DqnNetworks.rows(q.muli(rewardScale()));
+    }
+
+    /** The Q-network that is published: the average, or the online network itself. */
+    private MultiLayerNetwork policyNet() {
+        return averageNet != null ? averageNet : onlineNet;
+    }
+
+    private MultiLayerNetwork policyBaseline() {
+        return averageBaseline != null ? averageBaseline : baselineNet;
     }
 
     /** Reward units per network output unit: the rewards' root mean square (1 before any). */
@@ -217,15 +299,17 @@ public final class DqnLearner {
         p.stateSize = stateSize;
         p.actionCount = actionCount;
         p.hiddenLayers = settings.hiddenLayers();
-        p.hiddenUnits = settings.hiddenUnits();
         p.updates = updates;
+        MultiLayerNetwork net = policyNet();
+        if (baselineNet != null) {
+            // Q = b + (Q − b): both networks side by side in one of twice the width
+            net = DqnNetworks.sideBySide(net, policyBaseline(), actionCount);
+        }
+        p.hiddenUnits = (int) net.getLayer(0).getParam("W").size(1);
         p.params =
                 PolicySnapshot.floatsToBytes(
                         DqnNetworks.folded(
-                                online,
-                                stateMoments.means(),
-                                stateMoments.scales(),
-                                rewardScale()));
+                                net, stateMoments.means(), stateMoments.scales(), rewardScale()));
         return p;
     }
 
@@ -244,6 +328,8 @@ public final class DqnLearner {
             out.writeInt(settings.targetUpdatePeriod());
             out.writeDouble(settings.updatesPerTransition());
             out.writeLong(settings.seed());
+            out.writeBoolean(settings.baseline());
+            out.writeDouble(settings.averaging());
             out.writeInt(stateSize);
             out.writeInt(actionCount);
             out.writeLong(updates);
@@ -259,6 +345,15 @@ public final class DqnLearner {
             Bytes.writeFloatArray(out, DqnNetworks.params(online));
             Bytes.writeFloatArray(out, updaterState());
             Bytes.writeFloatArray(out, DqnNetworks.params(target));
+            if (baselineNet != null) {
+                writeNet(out, baselineNet);
+            }
+            if (averageNet != null) {
+                Bytes.writeFloatArray(out, DqnNetworks.params(averageNet));
+            }
+            if (averageBaseline != null) {
+                Bytes.writeFloatArray(out, DqnNetworks.params(averageBaseline));
+            }
             replay.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -291,7 +386,9 @@ public final class DqnLearner {
                             in.readInt(),
                             in.readInt(),
                             in.readDouble(),
-                            in.readLong());
+                            in.readLong(),
+                            in.readBoolean(),
+                            in.readDouble());
             DqnLearner l = new DqnLearner(settings, in.readInt(), in.readInt());
             l.updates = in.readLong();
             l.added = in.readLong();
@@ -304,15 +401,17 @@ public final class DqnLearner {
             conf.setIterationCount(in.readInt());
             conf.setEpochCount(in.readInt());
             DqnNetworks.setParams(l.online, Bytes.readFloatArray(in, MAX_ARRAY));
-            float[] updater = Bytes.readFloatArray(in, MAX_ARRAY);
-            INDArray view = l.onlineNet.getUpdater().getStateViewArray();
-            if (view == null ? updater.length != 0 : view.length() != updater.length) {
-                throw new IllegalArgumentException("updater state does not fit the network");
-            }
-            if (view != null) {
-                view.assign(Nd4j.create(updater, view.shape(), view.ordering()));
-            }
+            setUpdaterState(l.onlineNet, Bytes.readFloatArray(in, MAX_ARRAY));
             DqnNetworks.setParams(l.target, Bytes.readFloatArray(in, MAX_ARRAY));
+            if (l.baselineNet != null) {
+                readNet(in, l.baselineNet);
+            }
+            if (l.averageNet != null) {
+                DqnNetworks.setParams(l.averageNet, Bytes.readFloatArray(in, MAX_ARRAY));
+            }
+            if (l.averageBaseline != null) {
+                DqnNetworks.setParams(l.averageBaseline, Bytes.readFloatArray(in, MAX_ARRAY));
+            }
             l.replay = ReplayBuffer.read(in, l.stateSize);
             if (l.replay.capacity() != settings.replayCapacity()) {
                 throw new IllegalArgumentException("replay capacity does not match the settings");
@@ -325,8 +424,37 @@ public final class DqnLearner {
     }
 
     private float[] updaterState() {
-        INDArray view = onlineNet.getUpdater().getStateViewArray();
+        return updaterState(onlineNet);
+    }
+
+    private static float[] updaterState(MultiLayerNetwork net) {
+        INDArray view = net.getUpdater().getStateViewArray();
         return view == null ? new float[0] : view.dup().data().asFloat();
+    }
+
+    private static void setUpdaterState(MultiLayerNetwork net, float[] updater) {
+        INDArray view = net.getUpdater().getStateViewArray();
+        if (view == null ? updater.length != 0 : view.length() != updater.length) {
+            throw new IllegalArgumentException("updater state does not fit the network");
+        }
+        if (view != null) {
+            view.assign(Nd4j.create(updater, view.shape(), view.ordering()));
+        }
+    }
+
+    /** Weights, Adam's state and step counts of a network trained by plain DL4J fits. */
+    private static void writeNet(DataOutputStream out, MultiLayerNetwork net) throws IOException {
+        out.writeInt(net.getLayerWiseConfigurations().getIterationCount());
+        out.writeInt(net.getLayerWiseConfigurations().getEpochCount());
+        Bytes.writeFloatArray(out, DqnNetworks.params(net));
+        Bytes.writeFloatArray(out, updaterState(net));
+    }
+
+    private static void readNet(DataInputStream in, MultiLayerNetwork net) throws IOException {
+        net.getLayerWiseConfigurations().setIterationCount(in.readInt());
+        net.getLayerWiseConfigurations().setEpochCount(in.readInt());
+        DqnNetworks.setParams(net, Bytes.readFloatArray(in, MAX_ARRAY));
+        setUpdaterState(net, Bytes.readFloatArray(in, MAX_ARRAY));
     }
 
     public DqnSettings settings() {
@@ -363,6 +491,7 @@ public final class DqnLearner {
 
     /** Approximate size of {@link #checkpoint()} in bytes. */
     public long checkpointSizeEstimate() {
-        return 128 + 3L * 4 * onlineNet.numParams() + replay.serializedSize();
+        long nets = 3L + (baselineNet == null ? 0 : 3) + (averageNet == null ? 0 : 2);
+        return 128 + nets * 4 * onlineNet.numParams() + replay.serializedSize();
     }
 }

@@ -1,5 +1,8 @@
 package io.retentionloop.learner;
 
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -9,6 +12,7 @@ import org.deeplearning4j.rl4j.network.dqn.DQNFactoryStdDense;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 
 /** Builds the Q-network RL4J's way and moves its numbers in and out. */
@@ -52,7 +56,11 @@ final class DqnNetworks {
     }
 
     static float[] params(DQN dqn) {
-        return net(dqn).params().dup().data().asFloat();
+        return params(net(dqn));
+    }
+
+    static float[] params(MultiLayerNetwork net) {
+        return net.params().dup().data().asFloat();
     }
 
     /**
@@ -61,8 +69,9 @@ final class DqnNetworks {
      * by {@code outputScale}: the first layer's weights are divided by the scales and its bias
      * absorbs the means; the output layer is multiplied through.
      */
-    static float[] folded(DQN dqn, double[] mean, double[] scale, double outputScale) {
-        MultiLayerNetwork net = net(dqn).clone();
+    static float[] folded(
+            MultiLayerNetwork original, double[] mean, double[] scale, double outputScale) {
+        MultiLayerNetwork net = original.clone();
         INDArray w = net.getLayer(0).getParam("W"); // [in, out]
         INDArray b = net.getLayer(0).getParam("b"); // [1, out]
         INDArray inverse = Nd4j.create(invert(scale), new long[] {scale.length, 1});
@@ -75,6 +84,44 @@ final class DqnNetworks {
         return net.params().dup().data().asFloat();
     }
 
+    /**
+     * One network that answers {@code q(x) + b(x)} for every action: two dense ReLU networks of the
+     * same depth and width {@code u} (b with one output) side by side in one of width {@code 2u},
+     * their hidden layers block-diagonal, b's output added to every action's.
+     */
+    static MultiLayerNetwork sideBySide(MultiLayerNetwork q, MultiLayerNetwork b, int actions) {
+        int layers = q.getnLayers();
+        INDArray first = q.getLayer(0).getParam("W");
+        int in = (int) first.size(0);
+        int u = (int) first.size(1);
+        MultiLayerNetwork both = net(build(in, actions, layers - 1, 2 * u, 1e-3, 0L));
+        for (int l = 0; l < layers; l++) {
+            INDArray wq = q.getLayer(l).getParam("W");
+            INDArray wb = b.getLayer(l).getParam("W");
+            INDArray bq = q.getLayer(l).getParam("b");
+            INDArray bb = b.getLayer(l).getParam("b");
+            INDArray w = both.getLayer(l).getParam("W");
+            INDArray bias = both.getLayer(l).getParam("b");
+            w.assign(0);
+            if (l == 0) {
+                w.put(new INDArrayIndex[] {all(), interval(0, u)}, wq);
+                w.put(new INDArrayIndex[] {all(), interval(u, 2 * u)}, wb);
+                bias.put(new INDArrayIndex[] {all(), interval(0, u)}, bq);
+                bias.put(new INDArrayIndex[] {all(), interval(u, 2 * u)}, bb);
+            } else if (l < layers - 1) {
+                w.put(new INDArrayIndex[] {interval(0, u), interval(0, u)}, wq);
+                w.put(new INDArrayIndex[] {interval(u, 2 * u), interval(u, 2 * u)}, wb);
+                bias.put(new INDArrayIndex[] {all(), interval(0, u)}, bq);
+                bias.put(new INDArrayIndex[] {all(), interval(u, 2 * u)}, bb);
+            } else {
+                w.put(new INDArrayIndex[] {interval(0, u), all()}, wq);
+                w.put(new INDArrayIndex[] {interval(u, 2 * u), all()}, wb.repeat(1, actions));
+                bias.assign(bq.add(bb.getDouble(0)));
+            }
+        }
+        return both;
+    }
+
     private static double[] invert(double[] x) {
         double[] inv = new double[x.length];
         for (int i = 0; i < x.length; i++) {
@@ -84,7 +131,10 @@ final class DqnNetworks {
     }
 
     static void setParams(DQN dqn, float[] params) {
-        MultiLayerNetwork net = net(dqn);
+        setParams(net(dqn), params);
+    }
+
+    static void setParams(MultiLayerNetwork net, float[] params) {
         if (params.length != net.numParams()) {
             throw new IllegalArgumentException(
                     params.length + " parameters for a network of " + net.numParams());

@@ -17,6 +17,13 @@ import java.io.Serializable;
  * @param targetUpdatePeriod updates between copies of the online network into the target network
  * @param updatesPerTransition updates earned by each added transition (e.g. 0.25, 1, 4)
  * @param seed initial weights and replay sampling
+ * @param baseline also fit a state-value baseline b(s) on every minibatch (all actions) and let the
+ *     Q-network learn what each action adds to it: the reward's level, which is the same for every
+ *     action and far larger than their differences, is then learned from all transitions instead of
+ *     from each action's own (see {@link DqnLearner})
+ * @param averaging decay of the exponential moving average of the weights that is published and
+ *     answers {@link DqnLearner#qValues} (Polyak averaging); 0 publishes the last weights as they
+ *     are
  */
 public record DqnSettings(
         double gamma,
@@ -27,8 +34,35 @@ public record DqnSettings(
         int replayCapacity,
         int targetUpdatePeriod,
         double updatesPerTransition,
-        long seed)
+        long seed,
+        boolean baseline,
+        double averaging)
         implements Serializable {
+
+    /** The plain double DQN: no baseline, the last weights published. */
+    public DqnSettings(
+            double gamma,
+            double learningRate,
+            int hiddenLayers,
+            int hiddenUnits,
+            int batchSize,
+            int replayCapacity,
+            int targetUpdatePeriod,
+            double updatesPerTransition,
+            long seed) {
+        this(
+                gamma,
+                learningRate,
+                hiddenLayers,
+                hiddenUnits,
+                batchSize,
+                replayCapacity,
+                targetUpdatePeriod,
+                updatesPerTransition,
+                seed,
+                false,
+                0);
+    }
 
     public DqnSettings {
         require(gamma >= 0 && gamma < 1, "learner.gamma must be in [0, 1), was " + gamma);
@@ -51,6 +85,9 @@ public record DqnSettings(
         require(
                 updatesPerTransition >= 0 && updatesPerTransition <= 1000,
                 "learner.updates-per-transition must be in [0, 1000], was " + updatesPerTransition);
+        require(
+                averaging >= 0 && averaging < 1,
+                "learner.averaging must be in [0, 1), was " + averaging);
     }
 
     /**
@@ -71,7 +108,9 @@ public record DqnSettings(
                 replayCapacity,
                 targetUpdatePeriod,
                 updatesPerTransition,
-                seed);
+                seed,
+                baseline,
+                averaging);
     }
 
     public DqnSettings withSeed(long s) {
@@ -84,7 +123,24 @@ public record DqnSettings(
                 replayCapacity,
                 targetUpdatePeriod,
                 updatesPerTransition,
-                s);
+                s,
+                baseline,
+                averaging);
+    }
+
+    public DqnSettings withBaseline(boolean b, double decay) {
+        return new DqnSettings(
+                gamma,
+                learningRate,
+                hiddenLayers,
+                hiddenUnits,
+                batchSize,
+                replayCapacity,
+                targetUpdatePeriod,
+                updatesPerTransition,
+                seed,
+                b,
+                decay);
     }
 
     private static void require(boolean ok, String message) {

@@ -99,6 +99,15 @@ public final class PolicyCeiling {
     public record Score(
             String policy, double perDecision, double share, Map<String, Double> shareByGroup) {}
 
+    /**
+     * What one action did for one group of the fitted-on half: its realized uplift over none (mean
+     * reward minus none's mean reward in the same group, with the standard error of that
+     * difference) against the world's mean truth for the same decisions. The truth prices a lone
+     * send; the realized reward also carries what the next decisions within the horizon did to it
+     * (a later send replaces a running effect).
+     */
+    public record Uplift(int decisions, double realized, double standardError, double truth) {}
+
     /** Everything the report says. */
     public record Result(
             int trainDecisions,
@@ -106,7 +115,8 @@ public final class PolicyCeiling {
             double rewardRms,
             double rewardRmsAfterPerfectBaseline,
             long dqnUpdates,
-            List<Score> scores) {}
+            List<Score> scores,
+            Map<String, Map<String, Uplift>> upliftByGroup) {}
 
     /** The knobs. */
     public record Settings(
@@ -205,7 +215,49 @@ public final class PolicyCeiling {
                 Math.sqrt(squares / train.size()),
                 Math.sqrt(residual / train.size()),
                 dqn.updates(),
-                scores);
+                scores,
+                uplifts(train));
+    }
+
+    /** Realized uplift over none against the truth, per group and action, on {@code rows}. */
+    private Map<String, Map<String, Uplift>> uplifts(List<Row> rows) {
+        int k = catalogue.size();
+        // per group and action: count, sum and sum of squares of rewards, sum of truths
+        Map<String, double[][]> sums = new TreeMap<>();
+        for (Row r : rows) {
+            double[] c = sums.computeIfAbsent(r.group(), g -> new double[k][4])[r.action()];
+            c[0]++;
+            c[1] += r.reward();
+            c[2] += r.reward() * r.reward();
+            c[3] += r.truth()[r.action()];
+        }
+        Map<String, Map<String, Uplift>> out = new TreeMap<>();
+        sums.forEach(
+                (group, c) -> {
+                    Map<String, Uplift> byAction = new LinkedHashMap<>();
+                    double noneMean = c[0][1] / c[0][0];
+                    double noneVar = variance(c[0]) / c[0][0];
+                    for (int a = 1; a < k; a++) {
+                        if (c[a][0] < 2 || c[0][0] < 2) {
+                            continue;
+                        }
+                        byAction.put(
+                                catalogue.id(a),
+                                new Uplift(
+                                        (int) c[a][0],
+                                        c[a][1] / c[a][0] - noneMean,
+                                        Math.sqrt(variance(c[a]) / c[a][0] + noneVar),
+                                        c[a][3] / c[a][0]));
+                    }
+                    out.put(group, byAction);
+                });
+        return out;
+    }
+
+    /** Sample variance from count, sum and sum of squares. */
+    private static double variance(double[] c) {
+        double mean = c[1] / c[0];
+        return Math.max(0, (c[2] - c[0] * mean * mean) / (c[0] - 1));
     }
 
     private double[] zeros() {

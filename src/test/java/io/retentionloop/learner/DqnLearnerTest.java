@@ -8,6 +8,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class DqnLearnerTest {
 
@@ -93,6 +95,77 @@ class DqnLearnerTest {
     }
 
     /**
+     * The learner's problem in miniature: a large state-dependent level, the same for every action
+     * (a user's revenue whatever is sent), small action effects and noise well above them. The
+     * baseline carries the level, so the small gaps come through, and the Q-values stay in reward
+     * units.
+     */
+    @Test
+    void baselineCarriesTheSharedLevelAndSmallGapsComeThrough() {
+        int stateSize = 4;
+        int actions = 3;
+        Random rnd = new Random(21);
+        DqnSettings plain =
+                new DqnSettings(0.0, 3e-3, 2, 32, 64, 10_000, 100, 1.0, 5).withBaseline(false, 0);
+        DqnLearner withBaseline =
+                new DqnLearner(plain.withBaseline(true, 0.99), stateSize, actions);
+        DqnLearner without = new DqnLearner(plain, stateSize, actions);
+        for (int n = 0; n < 4000; n++) {
+            double[] s = gaussian(rnd, stateSize);
+            int a = rnd.nextInt(actions);
+            double r = level(s) + effect(s, a) + 10 * rnd.nextGaussian();
+            Transition t = new Transition(s, a, r, null, true, 1.0 / actions, 0, "d" + n);
+            withBaseline.add(t);
+            without.add(t);
+        }
+        withBaseline.train(Integer.MAX_VALUE);
+        without.train(Integer.MAX_VALUE);
+
+        double[][] test = new double[2000][];
+        for (int i = 0; i < test.length; i++) {
+            test[i] = gaussian(rnd, stateSize);
+        }
+        double[][] q = withBaseline.qValues(test);
+        double levelError = 0;
+        for (int i = 0; i < test.length; i++) {
+            levelError += Math.abs(q[i][0] - level(test[i])) / test.length;
+        }
+        double share = gainShare(q, test);
+        double plainShare = gainShare(without.qValues(test), test);
+        System.out.printf(
+                "level 60..140, gaps ±3, noise 10: share of the best gain over random %.3f with"
+                        + " the baseline, %.3f without; mean |Q(none) − level| %.2f%n",
+                share, plainShare, levelError);
+        assertThat(share).isGreaterThan(0.7);
+        assertThat(levelError).isLessThan(5);
+    }
+
+    private static double level(double[] s) {
+        return 100 + 40 * Math.tanh(s[0]) + 10 * s[1] * s[1];
+    }
+
+    /** Action 1 gains 3 when s[2] > 0 and loses 3 otherwise; action 2 always loses 1. */
+    private static double effect(double[] s, int a) {
+        return a == 1 ? 3 * Math.signum(s[2]) : a == 2 ? -1 : 0;
+    }
+
+    private static double gainShare(double[][] q, double[][] states) {
+        double learned = 0;
+        double best = 0;
+        double random = 0;
+        for (int i = 0; i < states.length; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int a = 0; a < q[i].length; a++) {
+                max = Math.max(max, effect(states[i], a));
+                random += effect(states[i], a) / q[i].length;
+            }
+            best += max;
+            learned += effect(states[i], argmax(q[i]));
+        }
+        return (learned - random) / (best - random);
+    }
+
+    /**
      * A chain of 5 states: "take" pays 0.2 at once and ends, "walk" pays nothing and moves right,
      * and walking off the last state pays 1. With γ = 0.9 walking is worth 0.9^(4-s) > 0.2
      * everywhere, so only a learner that propagates the delayed reward walks; with γ = 0 it takes.
@@ -143,12 +216,33 @@ class DqnLearnerTest {
         }
     }
 
-    @Test
-    void restoredCheckpointContinuesExactlyLikeUninterruptedTraining() {
+    /** The plain DQN, with the baseline, and with the baseline and averaged weights. */
+    enum Variant {
+        PLAIN(false, 0),
+        BASELINE(true, 0),
+        AVERAGED(true, 0.9);
+
+        final boolean baseline;
+        final double averaging;
+
+        Variant(boolean baseline, double averaging) {
+            this.baseline = baseline;
+            this.averaging = averaging;
+        }
+
+        DqnSettings of(DqnSettings s) {
+            return s.withBaseline(baseline, averaging);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void restoredCheckpointContinuesExactlyLikeUninterruptedTraining(Variant variant) {
         int stateSize = 7;
         int actions = 3;
         // period 10 and 37 updates before the checkpoint: the restore lands mid-period
-        DqnLearner original = new DqnLearner(settings(0.5, 16, 10, 1.0, 9), stateSize, actions);
+        DqnLearner original =
+                new DqnLearner(variant.of(settings(0.5, 16, 10, 1.0, 9)), stateSize, actions);
         Random rnd = new Random(4);
         feed(original, rnd, 60, stateSize, actions);
         assertThat(original.train(37)).isEqualTo(37);
@@ -179,9 +273,10 @@ class DqnLearnerTest {
         assertThat(restored.checkpoint()).isEqualTo(original.checkpoint());
     }
 
-    @Test
-    void policySnapshotScoresLikeTheLearner() {
-        DqnLearner learner = new DqnLearner(settings(0.0, 16, 10, 1.0, 2), 5, 3);
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void policySnapshotScoresLikeTheLearner(Variant variant) {
+        DqnLearner learner = new DqnLearner(variant.of(settings(0.0, 16, 10, 1.0, 2)), 5, 3);
         Random rnd = new Random(8);
         // states and rewards far from unit scale, one state value constant: the exported network
         // must carry the learner's standardization

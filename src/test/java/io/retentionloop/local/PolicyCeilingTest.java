@@ -62,5 +62,11 @@ class PolicyCeilingTest {
         assertThat(s.get("fitted_on_truth").share()).isBetween(0.5, 1.0);
         assertThat(s.get("dqn").share()).isBetween(-1.0, 1.0);
         assertThat(s.get("oracle").shareByGroup()).containsKey("deal_seekers");
+        // coupons are what deal seekers respond to, by the truth and, noisily, in what they did
+        PolicyCeiling.Uplift coupon = r.upliftByGroup().get("deal_seekers").get("coupon10");
+        assertThat(coupon.decisions()).isGreaterThan(50);
+        assertThat(coupon.truth()).isGreaterThan(2);
+        assertThat(coupon.standardError()).isPositive();
+        assertThat(coupon.realized()).isGreaterThan(-3 * coupon.standardError());
     }
 }
