@@ -21,6 +21,10 @@ import java.time.Duration;
  * @param dailyBudget hard cap on the expected cost of the actions chosen per (event-time, UTC) day,
  *     in the base currency, >= 0
  * @param horizon reward horizon H: a decision at window end t earns the revenue in (t, t + H]
+ * @param epsilonDecayUpdates learner updates over which ε falls linearly from {@code
+ *     coldStartEpsilon} to {@code epsilon}, read from the update count of the policy in use (so
+ *     every instance, and a restored job, agrees on it); 0 switches to {@code epsilon} with the
+ *     first policy
  */
 public record AgentSettings(
         double controlShare,
@@ -29,7 +33,8 @@ public record AgentSettings(
         double coldStartEpsilon,
         double explorationFloor,
         double dailyBudget,
-        Duration horizon)
+        Duration horizon,
+        long epsilonDecayUpdates)
         implements Serializable {
 
     public static final double DEFAULT_CONTROL_SHARE = 0.05;
@@ -39,6 +44,7 @@ public record AgentSettings(
     public static final double DEFAULT_EXPLORATION_FLOOR = 0.01;
     public static final double DEFAULT_DAILY_BUDGET = 1000.0;
     public static final Duration DEFAULT_HORIZON = Duration.ofDays(28);
+    public static final long DEFAULT_EPSILON_DECAY_UPDATES = 0;
 
     public AgentSettings {
         require(
@@ -62,6 +68,22 @@ public record AgentSettings(
         require(
                 horizon != null && !horizon.isNegative() && !horizon.isZero(),
                 "agent.horizon must be > 0, was " + horizon);
+        require(
+                epsilonDecayUpdates >= 0,
+                "agent.epsilon-decay-updates must be >= 0, was " + epsilonDecayUpdates);
+    }
+
+    /**
+     * The exploration rate under a policy trained with {@code updates} updates: {@code
+     * coldStartEpsilon} at 0, falling linearly to {@code epsilon} at {@code epsilonDecayUpdates}.
+     * Never below the smaller of the two.
+     */
+    public double epsilonAfter(long updates) {
+        if (epsilonDecayUpdates == 0 || updates >= epsilonDecayUpdates) {
+            return epsilon;
+        }
+        double left = 1 - Math.max(0, updates) / (double) epsilonDecayUpdates;
+        return epsilon + (coldStartEpsilon - epsilon) * left;
     }
 
     /** Every default. */
@@ -73,7 +95,8 @@ public record AgentSettings(
                 DEFAULT_COLD_START_EPSILON,
                 DEFAULT_EXPLORATION_FLOOR,
                 DEFAULT_DAILY_BUDGET,
-                DEFAULT_HORIZON);
+                DEFAULT_HORIZON,
+                DEFAULT_EPSILON_DECAY_UPDATES);
     }
 
     /**
@@ -102,27 +125,56 @@ public record AgentSettings(
                 coldStartEpsilon,
                 explorationFloor,
                 dailyBudget,
-                horizon);
+                horizon,
+                epsilonDecayUpdates);
     }
 
     public AgentSettings withColdStartEpsilon(double e) {
         return new AgentSettings(
-                controlShare, controlSalt, epsilon, e, explorationFloor, dailyBudget, horizon);
+                controlShare,
+                controlSalt,
+                epsilon,
+                e,
+                explorationFloor,
+                dailyBudget,
+                horizon,
+                epsilonDecayUpdates);
     }
 
     public AgentSettings withExplorationFloor(double f) {
         return new AgentSettings(
-                controlShare, controlSalt, epsilon, coldStartEpsilon, f, dailyBudget, horizon);
+                controlShare,
+                controlSalt,
+                epsilon,
+                coldStartEpsilon,
+                f,
+                dailyBudget,
+                horizon,
+                epsilonDecayUpdates);
     }
 
     public AgentSettings withControlShare(double s) {
         return new AgentSettings(
-                s, controlSalt, epsilon, coldStartEpsilon, explorationFloor, dailyBudget, horizon);
+                s,
+                controlSalt,
+                epsilon,
+                coldStartEpsilon,
+                explorationFloor,
+                dailyBudget,
+                horizon,
+                epsilonDecayUpdates);
     }
 
     public AgentSettings withDailyBudget(double b) {
         return new AgentSettings(
-                controlShare, controlSalt, epsilon, coldStartEpsilon, explorationFloor, b, horizon);
+                controlShare,
+                controlSalt,
+                epsilon,
+                coldStartEpsilon,
+                explorationFloor,
+                b,
+                horizon,
+                epsilonDecayUpdates);
     }
 
     public AgentSettings withHorizon(Duration h) {
@@ -133,7 +185,20 @@ public record AgentSettings(
                 coldStartEpsilon,
                 explorationFloor,
                 dailyBudget,
-                h);
+                h,
+                epsilonDecayUpdates);
+    }
+
+    public AgentSettings withEpsilonDecayUpdates(long n) {
+        return new AgentSettings(
+                controlShare,
+                controlSalt,
+                epsilon,
+                coldStartEpsilon,
+                explorationFloor,
+                dailyBudget,
+                horizon,
+                n);
     }
 
     private static void require(boolean ok, String message) {

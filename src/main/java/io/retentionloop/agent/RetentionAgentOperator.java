@@ -180,7 +180,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             policy = null;
         }
         if (policy != null) {
-            network = PolicyNetwork.fromSnapshot(policy);
+            use(policy);
         }
 
         MetricGroup m = getRuntimeContext().getMetricGroup();
@@ -194,6 +194,14 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             perAction[a] = m.addGroup("action", catalogue.id(a)).counter("decisionsByAction");
         }
         m.gauge("policyVersion", () -> policy == null ? 0L : policy.version);
+        m.gauge(
+                "epsilon",
+                () ->
+                        !mode.learned()
+                                ? 1.0
+                                : policy == null
+                                        ? settings.coldStartEpsilon()
+                                        : settings.epsilonAfter(policy.updates));
         m.gauge("budgetSpentToday", () -> budget.spent);
     }
 
@@ -221,9 +229,20 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             return;
         }
         flush(); // decisions waiting were asked of the old policy
+        use(s);
+        LOG.info(
+                "policy v{} in use ({} updates, ε {})",
+                s.version,
+                s.updates,
+                settings.epsilonAfter(s.updates));
+    }
+
+    /** Acts with this policy from now on, exploring as much as its training warrants. */
+    private void use(PolicySnapshot s) {
         policy = s;
         network = PolicyNetwork.fromSnapshot(s);
-        LOG.info("policy v{} in use ({} updates)", s.version, s.updates);
+        selector =
+                new ActionSelector(settings.epsilonAfter(s.updates), settings.explorationFloor());
     }
 
     private boolean fits(PolicySnapshot s) {

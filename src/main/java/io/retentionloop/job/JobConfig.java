@@ -105,6 +105,7 @@ public record JobConfig(
             double explorationFloor,
             double dailyBudget,
             Duration horizon,
+            long epsilonDecayUpdates,
             int batchSize)
             implements Serializable {}
 
@@ -136,7 +137,8 @@ public record JobConfig(
                 agent.coldStartEpsilon,
                 agent.explorationFloor,
                 agent.dailyBudget,
-                agent.horizon);
+                agent.horizon,
+                agent.epsilonDecayUpdates);
     }
 
     /** The action catalogue: {@code agent.actions} if set, else the packaged default. */

@@ -2,6 +2,7 @@ package io.retentionloop.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,20 @@ class AgentSettingsTest {
     }
 
     @Test
+    void explorationFallsFromTheColdStartToEpsilonOverTheDecayUpdates() {
+        AgentSettings s = AgentSettings.defaults(); // cold start 1.0, ε 0.1
+        assertThat(s.epsilonAfter(0)).isEqualTo(0.1); // no decay by default
+        AgentSettings decaying = s.withEpsilonDecayUpdates(1000);
+        assertThat(decaying.epsilonAfter(0)).isEqualTo(1.0);
+        assertThat(decaying.epsilonAfter(500)).isCloseTo(0.55, within(1e-12));
+        assertThat(decaying.epsilonAfter(1000)).isEqualTo(0.1);
+        assertThat(decaying.epsilonAfter(50_000)).isEqualTo(0.1);
+        // a cold start below ε rises to it instead
+        assertThat(decaying.withColdStartEpsilon(0).epsilonAfter(250))
+                .isCloseTo(0.025, within(1e-12));
+    }
+
+    @Test
     void invalidValuesNameTheKey() {
         AgentSettings s = AgentSettings.defaults();
         assertThatThrownBy(() -> s.withControlShare(1.0))
@@ -33,6 +48,8 @@ class AgentSettingsTest {
                 .hasMessageContaining("agent.daily-budget");
         assertThatThrownBy(() -> s.withHorizon(Duration.ZERO))
                 .hasMessageContaining("agent.horizon");
+        assertThatThrownBy(() -> s.withEpsilonDecayUpdates(-1))
+                .hasMessageContaining("agent.epsilon-decay-updates");
         assertThatThrownBy(
                         () ->
                                 s.withExplorationFloor(0.25)
