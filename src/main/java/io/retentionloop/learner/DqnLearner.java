@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.rl4j.agent.learning.algorithm.dqn.BaseTransitionTDAlgorithm;
 import org.deeplearning4j.rl4j.agent.learning.algorithm.dqn.DoubleDQN;
@@ -339,11 +338,7 @@ public final class DqnLearner {
             out.writeLong(rng.state());
             stateMoments.write(out);
             out.writeDouble(rewardSquares);
-            MultiLayerConfiguration conf = onlineNet.getLayerWiseConfigurations();
-            out.writeInt(conf.getIterationCount());
-            out.writeInt(conf.getEpochCount());
-            Bytes.writeFloatArray(out, DqnNetworks.params(online));
-            Bytes.writeFloatArray(out, updaterState());
+            writeNet(out, onlineNet);
             Bytes.writeFloatArray(out, DqnNetworks.params(target));
             if (baselineNet != null) {
                 writeNet(out, baselineNet);
@@ -397,11 +392,7 @@ public final class DqnLearner {
             l.rng.state(in.readLong());
             l.stateMoments.read(in);
             l.rewardSquares = in.readDouble();
-            MultiLayerConfiguration conf = l.onlineNet.getLayerWiseConfigurations();
-            conf.setIterationCount(in.readInt());
-            conf.setEpochCount(in.readInt());
-            DqnNetworks.setParams(l.online, Bytes.readFloatArray(in, MAX_ARRAY));
-            setUpdaterState(l.onlineNet, Bytes.readFloatArray(in, MAX_ARRAY));
+            readNet(in, l.onlineNet);
             DqnNetworks.setParams(l.target, Bytes.readFloatArray(in, MAX_ARRAY));
             if (l.baselineNet != null) {
                 readNet(in, l.baselineNet);
@@ -423,10 +414,6 @@ public final class DqnLearner {
         }
     }
 
-    private float[] updaterState() {
-        return updaterState(onlineNet);
-    }
-
     private static float[] updaterState(MultiLayerNetwork net) {
         INDArray view = net.getUpdater().getStateViewArray();
         return view == null ? new float[0] : view.dup().data().asFloat();
@@ -442,7 +429,7 @@ public final class DqnLearner {
         }
     }
 
-    /** Weights, Adam's state and step counts of a network trained by plain DL4J fits. */
+    /** A network's weights, Adam's state and step counts, in that order after the counts. */
     private static void writeNet(DataOutputStream out, MultiLayerNetwork net) throws IOException {
         out.writeInt(net.getLayerWiseConfigurations().getIterationCount());
         out.writeInt(net.getLayerWiseConfigurations().getEpochCount());

@@ -103,14 +103,12 @@ final class DqnNetworks {
             INDArray w = both.getLayer(l).getParam("W");
             INDArray bias = both.getLayer(l).getParam("b");
             w.assign(0);
-            if (l == 0) {
-                w.put(new INDArrayIndex[] {all(), interval(0, u)}, wq);
-                w.put(new INDArrayIndex[] {all(), interval(u, 2 * u)}, wb);
-                bias.put(new INDArrayIndex[] {all(), interval(0, u)}, bq);
-                bias.put(new INDArrayIndex[] {all(), interval(u, 2 * u)}, bb);
-            } else if (l < layers - 1) {
-                w.put(new INDArrayIndex[] {interval(0, u), interval(0, u)}, wq);
-                w.put(new INDArrayIndex[] {interval(u, 2 * u), interval(u, 2 * u)}, wb);
+            if (l < layers - 1) {
+                // the first layer reads the same input for both; later ones are block-diagonal
+                INDArrayIndex qRows = l == 0 ? all() : interval(0, u);
+                INDArrayIndex bRows = l == 0 ? all() : interval(u, 2 * u);
+                w.put(new INDArrayIndex[] {qRows, interval(0, u)}, wq);
+                w.put(new INDArrayIndex[] {bRows, interval(u, 2 * u)}, wb);
                 bias.put(new INDArrayIndex[] {all(), interval(0, u)}, bq);
                 bias.put(new INDArrayIndex[] {all(), interval(u, 2 * u)}, bb);
             } else {

@@ -128,7 +128,7 @@ public record DqnSettings(
                 averaging);
     }
 
-    public DqnSettings withBaseline(boolean b, double decay) {
+    public DqnSettings withBaselineAndAveraging(boolean withBaseline, double decay) {
         return new DqnSettings(
                 gamma,
                 learningRate,
@@ -139,7 +139,7 @@ public record DqnSettings(
                 targetUpdatePeriod,
                 updatesPerTransition,
                 seed,
-                b,
+                withBaseline,
                 decay);
     }
 

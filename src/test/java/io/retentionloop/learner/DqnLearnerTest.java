@@ -107,10 +107,10 @@ class DqnLearnerTest {
         int stateSize = 4;
         int actions = 3;
         Random rnd = new Random(21);
-        DqnSettings plain =
-                new DqnSettings(0.0, 3e-3, 2, 32, 64, 10_000, 100, 1.0, 5).withBaseline(false, 0);
+        // the nine-argument settings are the plain double DQN
+        DqnSettings plain = new DqnSettings(0.0, 3e-3, 2, 32, 64, 10_000, 100, 1.0, 5);
         DqnLearner withBaseline =
-                new DqnLearner(plain.withBaseline(true, 0.99), stateSize, actions);
+                new DqnLearner(plain.withBaselineAndAveraging(true, 0.99), stateSize, actions);
         DqnLearner without = new DqnLearner(plain, stateSize, actions);
         for (int n = 0; n < 4000; n++) {
             double[] s = gaussian(rnd, stateSize);
@@ -233,7 +233,7 @@ class DqnLearnerTest {
         }
 
         DqnSettings of(DqnSettings s) {
-            return s.withBaseline(baseline, averaging);
+            return s.withBaselineAndAveraging(baseline, averaging);
         }
     }
 
