@@ -27,6 +27,7 @@ CREATE TABLE decisions (
   explored             BOOLEAN,
   control_group        BOOLEAN,            -- global control group: always none
   budget_denied        BOOLEAN,            -- the day's budget removed an allowed action
+  budget_price         DOUBLE,             -- price per unit of cost the action was chosen with
   stage                STRING,             -- lifecycle stage at the decision
   policy_version       BIGINT,
   model_version        STRING,
@@ -58,8 +59,8 @@ LIKE decisions (INCLUDING ALL OVERWRITING OPTIONS);
 -- function adds columns of its own named window_start and window_end).
 CREATE TEMPORARY VIEW decided AS
 SELECT decision_id, user_id, window_end AS decided_at, action, action_index, propensity,
-       explored, control_group, budget_denied, stage, policy_version, model_version,
-       expected_purchases, purchase_probability, expected_spend, expected_order_value,
+       explored, control_group, budget_denied, budget_price, stage, policy_version,
+       model_version, expected_purchases, purchase_probability, expected_spend, expected_order_value,
        expected_cost
 FROM decisions;
 

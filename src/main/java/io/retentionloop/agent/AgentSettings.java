@@ -25,6 +25,10 @@ import java.time.Duration;
  *     coldStartEpsilon} to {@code epsilon}, read from the update count of the policy in use (so
  *     every instance, and a restored job, agrees on it); 0 switches to {@code epsilon} with the
  *     first policy
+ * @param budgetPacing share of this subtask's daily budget the learned policy aims its expected
+ *     spend at, by pricing the budget ({@link BudgetPacer}): the budget goes to the decisions that
+ *     expect the most per unit of cost; in [0, 1], 0 = no price (first come, first served until the
+ *     budget is gone)
  */
 public record AgentSettings(
         double controlShare,
@@ -34,7 +38,8 @@ public record AgentSettings(
         double explorationFloor,
         double dailyBudget,
         Duration horizon,
-        long epsilonDecayUpdates)
+        long epsilonDecayUpdates,
+        double budgetPacing)
         implements Serializable {
 
     public static final double DEFAULT_CONTROL_SHARE = 0.05;
@@ -45,6 +50,7 @@ public record AgentSettings(
     public static final double DEFAULT_DAILY_BUDGET = 1000.0;
     public static final Duration DEFAULT_HORIZON = Duration.ofDays(28);
     public static final long DEFAULT_EPSILON_DECAY_UPDATES = 0;
+    public static final double DEFAULT_BUDGET_PACING = 0.95;
 
     public AgentSettings {
         require(
@@ -71,6 +77,9 @@ public record AgentSettings(
         require(
                 epsilonDecayUpdates >= 0,
                 "agent.epsilon-decay-updates must be >= 0, was " + epsilonDecayUpdates);
+        require(
+                budgetPacing >= 0 && budgetPacing <= 1,
+                "agent.budget-pacing must be in [0, 1], was " + budgetPacing);
     }
 
     /**
@@ -96,7 +105,8 @@ public record AgentSettings(
                 DEFAULT_EXPLORATION_FLOOR,
                 DEFAULT_DAILY_BUDGET,
                 DEFAULT_HORIZON,
-                DEFAULT_EPSILON_DECAY_UPDATES);
+                DEFAULT_EPSILON_DECAY_UPDATES,
+                DEFAULT_BUDGET_PACING);
     }
 
     /**
@@ -126,7 +136,8 @@ public record AgentSettings(
                 explorationFloor,
                 dailyBudget,
                 horizon,
-                epsilonDecayUpdates);
+                epsilonDecayUpdates,
+                budgetPacing);
     }
 
     public AgentSettings withColdStartEpsilon(double e) {
@@ -138,7 +149,8 @@ public record AgentSettings(
                 explorationFloor,
                 dailyBudget,
                 horizon,
-                epsilonDecayUpdates);
+                epsilonDecayUpdates,
+                budgetPacing);
     }
 
     public AgentSettings withExplorationFloor(double f) {
@@ -150,7 +162,8 @@ public record AgentSettings(
                 f,
                 dailyBudget,
                 horizon,
-                epsilonDecayUpdates);
+                epsilonDecayUpdates,
+                budgetPacing);
     }
 
     public AgentSettings withControlShare(double s) {
@@ -162,7 +175,8 @@ public record AgentSettings(
                 explorationFloor,
                 dailyBudget,
                 horizon,
-                epsilonDecayUpdates);
+                epsilonDecayUpdates,
+                budgetPacing);
     }
 
     public AgentSettings withDailyBudget(double b) {
@@ -174,7 +188,8 @@ public record AgentSettings(
                 explorationFloor,
                 b,
                 horizon,
-                epsilonDecayUpdates);
+                epsilonDecayUpdates,
+                budgetPacing);
     }
 
     public AgentSettings withHorizon(Duration h) {
@@ -186,7 +201,8 @@ public record AgentSettings(
                 explorationFloor,
                 dailyBudget,
                 h,
-                epsilonDecayUpdates);
+                epsilonDecayUpdates,
+                budgetPacing);
     }
 
     public AgentSettings withEpsilonDecayUpdates(long n) {
@@ -198,7 +214,21 @@ public record AgentSettings(
                 explorationFloor,
                 dailyBudget,
                 horizon,
-                n);
+                n,
+                budgetPacing);
+    }
+
+    public AgentSettings withBudgetPacing(double share) {
+        return new AgentSettings(
+                controlShare,
+                controlSalt,
+                epsilon,
+                coldStartEpsilon,
+                explorationFloor,
+                dailyBudget,
+                horizon,
+                epsilonDecayUpdates,
+                share);
     }
 
     private static void require(boolean ok, String message) {

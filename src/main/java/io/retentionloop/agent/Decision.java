@@ -64,6 +64,12 @@ public class Decision {
     /** Whether the budget removed at least one otherwise allowed action. */
     public boolean budgetDenied;
 
+    /**
+     * The budget's price the action was chosen with: Q-value given up per unit of expected cost (0
+     * when the budget is not short, or without pacing).
+     */
+    public double budgetPrice;
+
     public Decision() {}
 
     /** The id of the decision for a user at a window end. */
@@ -94,6 +100,7 @@ public class Decision {
                 && Double.compare(expectedOrderValue, d.expectedOrderValue) == 0
                 && Double.compare(expectedCost, d.expectedCost) == 0
                 && budgetDenied == d.budgetDenied
+                && Double.compare(budgetPrice, d.budgetPrice) == 0
                 && Objects.equals(decisionId, d.decisionId)
                 && Objects.equals(userId, d.userId)
                 && Objects.equals(actionId, d.actionId)

@@ -21,7 +21,7 @@ import java.util.Locale;
  *  "propensity":0.92,"probabilities":{"none":0.02,"email":0.02,"push":0.02,"coupon10":0.92,
  *  "free_shipping":0.02},"q_values":{"none":0.0,"email":0.4,"push":0.1,"coupon10":1.3,
  *  "free_shipping":0.9},"explored":false,"control_group":false,"budget_denied":false,
- *  "stage":"at_risk","policy_version":12,"model_version":"clv-3","expected_purchases":0.4,
+ *  "budget_price":0.0,"stage":"at_risk","policy_version":12,"model_version":"clv-3","expected_purchases":0.4,
  *  "purchase_probability":0.31,"expected_spend":11.2,"expected_order_value":28.0,
  *  "expected_cost":1.12}
  * </pre>
@@ -50,6 +50,10 @@ import java.util.Locale;
  *       action is always none</td></tr>
  *   <tr><td>budget_denied</td><td>bool</td><td>the day's budget removed at least one otherwise
  *       allowed action</td></tr>
+ *   <tr><td>budget_price</td><td>number</td><td>the price put on the budget when choosing
+ *       (agent.budget-pacing): the policy chose the action with the highest q_value − budget_price
+ *       × its expected cost; 0 when the budget is not short. Absent in decisions written before
+ *       it existed (read as 0)</td></tr>
  *   <tr><td>stage</td><td>string</td><td>lifecycle stage at window_end: new, active, at_risk,
  *       lapsed, reactivated</td></tr>
  *   <tr><td>policy_version</td><td>int</td><td>version of the policy; 0 before the first
@@ -97,6 +101,7 @@ public final class DecisionJson implements Serializable {
         n.put("explored", d.explored);
         n.put("control_group", d.controlGroup);
         n.put("budget_denied", d.budgetDenied);
+        n.put("budget_price", d.budgetPrice);
         n.put("stage", d.stage == null ? null : d.stage.name().toLowerCase(Locale.ROOT));
         n.put("policy_version", d.policyVersion);
         n.put("model_version", d.modelVersion);
@@ -140,6 +145,7 @@ public final class DecisionJson implements Serializable {
         d.explored = n.path("explored").asBoolean();
         d.controlGroup = n.path("control_group").asBoolean();
         d.budgetDenied = n.path("budget_denied").asBoolean();
+        d.budgetPrice = n.path("budget_price").asDouble(0);
         JsonNode stage = n.get("stage");
         d.stage =
                 stage == null || stage.isNull()

@@ -40,6 +40,12 @@ public class PendingDecision {
      */
     public double baseline = Double.NaN;
 
+    /**
+     * The same for the next state (s'), set with it; NaN when unknown. With γ > 0 the learner's
+     * reward is shaped by γ times it as well, so the shaping stays potential-based.
+     */
+    public double nextBaseline = Double.NaN;
+
     public PendingDecision() {}
 
     /** Revenue minus refunds: what the decision is credited with, never below 0 for costs. */
@@ -54,11 +60,34 @@ public class PendingDecision {
 
     /** Sets s' unless it is already set (the first window after the decision is the next one). */
     public boolean offerNextState(double[] s) {
+        return offerNextState(s, Double.NaN);
+    }
+
+    /** Sets s' and its baseline unless s' is already set. */
+    public boolean offerNextState(double[] s, double baselineThere) {
         if (nextState != null) {
             return false;
         }
         nextState = s;
+        nextBaseline = baselineThere;
         return true;
+    }
+
+    /**
+     * The potential-based shaping the learner's reward gets: {@code −baseline(s) + γ ·
+     * baseline(s')}, the second term only when s' is known (a transition without s' ends the
+     * episode, where the potential is 0). The best action is unchanged for every γ.
+     *
+     * @param gamma the learner's discount
+     * @param expectedSpend used when the baseline of s is unknown
+     */
+    public double shaping(double gamma, double expectedSpend) {
+        double here = Double.isFinite(baseline) ? baseline : expectedSpend;
+        if (!Double.isFinite(here)) {
+            return 0;
+        }
+        double there = nextState != null && Double.isFinite(nextBaseline) ? nextBaseline : 0;
+        return -here + gamma * there;
     }
 
     @Override

@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The daily budget is a hard cap: each of the {@code p} subtasks may commit {@code 1/p} of what
  * is left of the day's budget; after a restore at another parallelism the day's spending so far is
- * summed and the rest split again, so the total never exceeds the budget.
+ * summed and the rest split again, so the total never exceeds the budget. Within it, the learned
+ * policy chooses on Q-values less a price per unit of expected cost ({@link BudgetPacer}), so a
+ * short budget goes to the decisions that expect the most for it rather than to the first ones.
  */
 public final class RetentionAgentOperator extends AbstractStreamOperator<Decision>
         implements TwoInputStreamOperator<AgentInput, PolicySnapshot, Decision>,
@@ -65,6 +67,10 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     public static final String LAST_DECISION_STATE = "last-decision-window";
     public static final String POLICY_STATE = "policy";
     public static final String BUDGET_STATE = "budget";
+    public static final String PACER_STATE = "budget-pacer";
+
+    /** Decisions per day the budget pacer samples on each subtask. */
+    static final int PACER_SAMPLE = 4096;
 
     private final ActionCatalogue catalogue;
     private final AgentSettings settings;
@@ -72,6 +78,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     private final int batchSize;
     private final long allowedLatenessMs;
     private final long stateTtlMs;
+    private final double gamma;
 
     private transient StateEncoder encoder;
     private transient ActionSelector selector;
@@ -89,6 +96,8 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     private transient PolicyNetwork network;
     private transient ListState<BudgetShare> budgetState;
     private transient BudgetShare budget;
+    private transient ListState<BudgetPacer> pacerState;
+    private transient BudgetPacer pacer;
     private transient List<StreamRecord<AgentInput>> buffer;
 
     private transient Counter decisions;
@@ -104,13 +113,15 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             PolicyMode mode,
             int batchSize,
             long allowedLatenessMs,
-            long stateTtlMs) {
+            long stateTtlMs,
+            double gamma) {
         this.catalogue = catalogue;
         this.settings = settings.validateFor(catalogue);
         this.mode = mode;
         this.batchSize = batchSize;
         this.allowedLatenessMs = allowedLatenessMs;
         this.stateTtlMs = stateTtlMs;
+        this.gamma = gamma;
     }
 
     @Override
@@ -135,6 +146,12 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
                 BudgetShare.restore(
                         budgetState.get(),
                         getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks());
+        pacerState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        PACER_STATE, TypeInformation.of(BudgetPacer.class)));
+        pacer = BudgetPacer.restore(pacerState.get());
     }
 
     @Override
@@ -203,6 +220,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
                                         ? settings.coldStartEpsilon()
                                         : settings.epsilonAfter(policy.updates));
         m.gauge("budgetSpentToday", () -> budget.spent);
+        m.gauge("budgetPrice", () -> pacer.price);
     }
 
     @Override
@@ -286,6 +304,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         super.snapshotState(context);
         policyState.update(policy == null ? List.of() : List.of(policy));
         budgetState.update(List.of(budget));
+        pacerState.update(List.of(pacer));
     }
 
     /** Decides for every buffered window: states first, then one policy call, then choices. */
@@ -315,7 +334,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
                             ? Constraints.noneOnly(catalogue)
                             : Constraints.allowed(
                                     catalogue, w.snapshot.stage, h, w.snapshot.windowEnd);
-            offerNextState(states[i], w.snapshot.windowEnd);
+            offerNextState(states[i], baseline(w), w.snapshot.windowEnd);
         }
         double[][] q = qValues(states);
         for (int i = 0; i < n; i++) {
@@ -361,10 +380,16 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
                 Constraints.applyBudget(
                         mask, expectedCosts, budget.remaining(t, settings.dailyBudget()));
         ActionSelector.Selection s;
+        double price = 0;
         if (control) {
             s = deterministic(0);
         } else if (mode.deterministic()) {
             s = deterministic(mask[mode.fixedAction()] ? mode.fixedAction() : 0);
+        } else if (pacing()) {
+            // allowed (before the budget) is what the day's demand would be without a cap
+            pacer.observe(t, q, allowed, expectedCosts, PACER_SAMPLE, paceTarget(), selector);
+            price = pacer.price;
+            s = selector.select(pacer.priced(q, expectedCosts), mask, id);
         } else {
             s = behaviour().select(q, mask, id);
         }
@@ -388,6 +413,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         d.expectedSpend = w.expectedSpend;
         d.expectedCost = expectedCosts[s.action()];
         d.budgetDenied = denied;
+        d.budgetPrice = price;
 
         if (d.actionable()) {
             if (!budget.charge(t, d.expectedCost, settings.dailyBudget())) {
@@ -447,6 +473,17 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         return w.expectedSpend * scale;
     }
 
+    /** Whether the learned policy chooses on budget-priced Q-values. */
+    private boolean pacing() {
+        return mode.learned() && network != null && settings.budgetPacing() > 0;
+    }
+
+    /** What this subtask's share of a day's decisions should be expected to spend. */
+    private double paceTarget() {
+        int p = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        return settings.budgetPacing() * settings.dailyBudget() / p;
+    }
+
     /** A choice made with certainty: the control group, and the none/fixed baselines. */
     private ActionSelector.Selection deterministic(int action) {
         double[] p = new double[catalogue.size()];
@@ -459,11 +496,12 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     }
 
     /** s' of earlier decisions is the state at the user's next window end. */
-    private void offerNextState(double[] state, long windowEnd) throws Exception {
+    private void offerNextState(double[] state, double baselineThere, long windowEnd)
+            throws Exception {
         List<PendingDecision> all = new ArrayList<>();
         boolean changed = false;
         for (PendingDecision p : pending.get()) {
-            if (p.decision.windowEnd < windowEnd && p.offerNextState(state)) {
+            if (p.decision.windowEnd < windowEnd && p.offerNextState(state, baselineThere)) {
                 changed = true;
             }
             all.add(p);
@@ -507,14 +545,10 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
                 RewardAttribution.Matured m = attribution.mature(p, false);
                 output.collect(OUTCOMES, new StreamRecord<>(m.outcome(), timer.getTimestamp()));
                 Transition t = m.transition();
-                // the learner sees the reward minus what the value model expected anyway: a
-                // baseline that depends on the state only, so it leaves the best action unchanged
-                // while removing most of the variance the action did not cause
-                double baseline =
-                        Double.isFinite(p.baseline) ? p.baseline : p.decision.expectedSpend;
-                if (Double.isFinite(baseline)) {
-                    t.reward -= baseline;
-                }
+                // the learner sees the reward minus what the value model expected anyway (plus γ
+                // times what it expects after s'): potential-based shaping, so it leaves the best
+                // action unchanged while removing most of the variance the action did not cause
+                t.reward += p.shaping(gamma, p.decision.expectedSpend);
                 output.collect(TRANSITIONS, new StreamRecord<>(t, timer.getTimestamp()));
                 matured.inc();
             } else {

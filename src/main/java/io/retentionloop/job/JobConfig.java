@@ -106,6 +106,7 @@ public record JobConfig(
             double dailyBudget,
             Duration horizon,
             long epsilonDecayUpdates,
+            double budgetPacing,
             int batchSize)
             implements Serializable {}
 
@@ -138,7 +139,8 @@ public record JobConfig(
                 agent.explorationFloor,
                 agent.dailyBudget,
                 agent.horizon,
-                agent.epsilonDecayUpdates);
+                agent.epsilonDecayUpdates,
+                agent.budgetPacing);
     }
 
     /** The action catalogue: {@code agent.actions} if set, else the packaged default. */
@@ -253,6 +255,14 @@ public record JobConfig(
         agentSettings().validateFor(c);
         io.retentionloop.agent.PolicyMode.parse(agent.policy, c);
         dqnSettings();
+        require(
+                learner.gamma == 0 || agent.horizon.compareTo(lifecycle.window) <= 0,
+                "learner.gamma > 0 needs agent.horizon <= lifecycle.window ("
+                        + lifecycle.window
+                        + "), was "
+                        + agent.horizon
+                        + ": a longer horizon overlaps the next decision's, whose value the"
+                        + " learner adds on top, so that revenue would count twice");
         require(
                 !value.modelUri.isBlank(),
                 "value.model-uri must be set (train one with train-clv)");

@@ -254,7 +254,8 @@ public final class RetentionLoopJob {
                                         PolicyMode.parse(config.agent().policy(), catalogue),
                                         config.agent().batchSize(),
                                         config.lifecycle().allowedLateness().toMillis(),
-                                        config.lifecycle().stateTtl().toMillis()))
+                                        config.lifecycle().stateTtl().toMillis(),
+                                        config.learner().gamma()))
                         .uid(Uids.RETENTION_AGENT);
         decisions.sinkTo(sinks.decisions()).uid(Uids.DECISIONS_SINK).name(Uids.DECISIONS_SINK);
         decisions

@@ -25,6 +25,13 @@ import java.util.TreeMap;
 final class ClosedLoop {
     private static final long DAY = 86_400_000L;
 
+    /**
+     * Days over which the oracle prices an action, and over which the expected incremental profit
+     * of every sent action is counted: fixed, not the agent's horizon, so that runs with different
+     * {@code agent.horizon} (e.g. a short horizon with γ > 0) are held to the same oracle.
+     */
+    static final double EVALUATION_HORIZON_DAYS = 28;
+
     private final Simulator sim;
     private final ActionCatalogue catalogue;
     private final double dailyBudget;
@@ -45,7 +52,7 @@ final class ClosedLoop {
         this.sim = sim;
         this.catalogue = config.catalogue();
         this.dailyBudget = config.agent().dailyBudget();
-        this.horizonDays = config.agent().horizon().toMillis() / (double) DAY;
+        this.horizonDays = EVALUATION_HORIZON_DAYS;
         this.oracle = policy.equals("oracle");
         this.start = start;
         this.days = days;
@@ -68,7 +75,7 @@ final class ClosedLoop {
                 continue;
             }
             // what the world expects the action to add, from its latent state: a low-noise
-            // companion to realized profit (same horizon as the agent's reward)
+            // companion to realized profit (over EVALUATION_HORIZON_DAYS)
             double gain = sim.expectedIncrementalProfit(d.userId(), action, windowEnd, horizonDays);
             expectedGain += gain;
             if (lastQuarter) {
@@ -113,6 +120,13 @@ final class ClosedLoop {
             return best;
         }
         return ActionCatalogue.NONE;
+    }
+
+    /** The share of the daily budget committed, per epoch day with any. */
+    Map<Long, Double> budgetShareByDay() {
+        Map<Long, Double> share = new TreeMap<>();
+        spentByDay.forEach((day, v) -> share.put(day, dailyBudget > 0 ? v / dailyBudget : 0));
+        return share;
     }
 
     /** The highest share of the daily budget committed on any day. */

@@ -3,6 +3,7 @@ package io.retentionloop.local;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -95,6 +96,14 @@ final class RunSummary {
         versions.forEach((w, v) -> byWindow.put(Instant.ofEpochMilli(w).toString(), v));
         j.put("control_group_treated", loop.controlTreated());
         j.put("max_daily_budget_share", loop.maxDailyBudgetShare());
+        ObjectNode shareByDay = j.putObject("budget_share_by_day");
+        loop.budgetShareByDay()
+                .forEach(
+                        (day, share) ->
+                                shareByDay.put(LocalDate.ofEpochDay(day).toString(), share));
+        ObjectNode priceByWindow = j.putObject("budget_price_by_window");
+        tally.budgetPriceByWindow()
+                .forEach((w, p) -> priceByWindow.put(Instant.ofEpochMilli(w).toString(), p));
         j.put("profit_per_user", loop.profitPerUser(loop.start(), loop.end()));
         j.put("profit_per_user_last_quarter", loop.profitPerUser(loop.lastQuarter(), loop.end()));
         j.put("expected_incremental_profit_per_user", loop.expectedIncrementalProfitPerUser(false));

@@ -114,7 +114,8 @@ final class TopicTally implements AutoCloseable {
             boolean control,
             double expectedSpend,
             double expectedCost,
-            long policyVersion) {}
+            long policyVersion,
+            double budgetPrice) {}
 
     private final String decisionTopic;
     private final String outcomeTopic;
@@ -122,6 +123,7 @@ final class TopicTally implements AutoCloseable {
     private final Set<String> seenDecisions = new HashSet<>();
     private final Map<String, Long> decisionsByAction = new TreeMap<>();
     private final Map<Long, Long> policyVersionsByWindow = new TreeMap<>();
+    private final Map<Long, Double> budgetPriceByWindow = new TreeMap<>();
     private final AtomicLong duplicateDecisions = new AtomicLong();
     private final AtomicLong controlTreated = new AtomicLong();
     private final AtomicLong outcomes = new AtomicLong();
@@ -152,10 +154,12 @@ final class TopicTally implements AutoCloseable {
                         d.get("control_group").asBoolean(),
                         d.path("expected_spend").asDouble(0),
                         d.path("expected_cost").asDouble(0),
-                        d.path("policy_version").asLong(0));
+                        d.path("policy_version").asLong(0),
+                        d.path("budget_price").asDouble(0));
         decisionsByWindow.computeIfAbsent(s.windowEnd(), w -> new java.util.ArrayList<>()).add(s);
         decisionsByAction.merge(s.action(), 1L, Long::sum);
         policyVersionsByWindow.merge(s.windowEnd(), s.policyVersion(), Math::max);
+        budgetPriceByWindow.merge(s.windowEnd(), s.budgetPrice(), Math::max);
         if (s.control() && !s.action().equals("none")) {
             controlTreated.incrementAndGet();
         }
@@ -202,6 +206,11 @@ final class TopicTally implements AutoCloseable {
 
     synchronized Map<Long, Long> policyVersionsByWindow() {
         return new TreeMap<>(policyVersionsByWindow);
+    }
+
+    /** The highest budget price a decision of each window was chosen with. */
+    synchronized Map<Long, Double> budgetPriceByWindow() {
+        return new TreeMap<>(budgetPriceByWindow);
     }
 
     long duplicateDecisions() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.retentionloop.lifecycle.LifecycleStage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -47,7 +48,17 @@ class DecisionJsonTest {
         assertThat(json.fromJson(json.toJson(d))).isEqualTo(d);
         d.explored = true;
         d.budgetDenied = true;
+        d.budgetPrice = 0.75;
         assertThat(json.fromJson(json.toJson(d))).isEqualTo(d);
+    }
+
+    @Test
+    void aDecisionWrittenBeforeTheBudgetPriceReadsItAsZero() throws Exception {
+        Decision d = decision();
+        d.budgetPrice = 0;
+        ObjectNode n = (ObjectNode) new ObjectMapper().readTree(json.toJson(d));
+        n.remove("budget_price");
+        assertThat(json.fromJson(new ObjectMapper().writeValueAsBytes(n))).isEqualTo(d);
     }
 
     @Test
@@ -94,6 +105,7 @@ class DecisionJsonTest {
                         "explored",
                         "control_group",
                         "budget_denied",
+                        "budget_price",
                         "stage",
                         "policy_version",
                         "model_version",

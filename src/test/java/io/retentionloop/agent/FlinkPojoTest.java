@@ -26,6 +26,7 @@ class FlinkPojoTest {
                     InterventionHistory.class,
                     Outcome.class,
                     BudgetShare.class,
+                    BudgetPacer.class,
                     Transition.class,
                     PolicySnapshot.class
                 }) {
@@ -41,7 +42,7 @@ class FlinkPojoTest {
                         .open(DecisionJsonTest.decision(), new double[] {1, 2, 3}, catalogue);
         p.revenue = 12.5;
         p.baseline = 7.5;
-        p.offerNextState(new double[] {4, 5, 6});
+        p.offerNextState(new double[] {4, 5, 6}, 3.25);
         PendingDecision back = roundTrip(p, PendingDecision.class);
         assertThat(back).usingRecursiveComparison().isEqualTo(p);
 

@@ -1,6 +1,7 @@
 package io.retentionloop.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.retentionloop.events.Event;
 import io.retentionloop.events.EventType;
@@ -26,6 +27,11 @@ class RetentionAgentOperatorTest {
 
     static KeyedTwoInputStreamOperatorTestHarness<String, AgentInput, PolicySnapshot, Decision>
             harness(AgentSettings settings, String policy) throws Exception {
+        return harness(settings, policy, 0.0);
+    }
+
+    static KeyedTwoInputStreamOperatorTestHarness<String, AgentInput, PolicySnapshot, Decision>
+            harness(AgentSettings settings, String policy, double gamma) throws Exception {
         var h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new RetentionAgentOperator(
@@ -34,7 +40,8 @@ class RetentionAgentOperatorTest {
                                 PolicyMode.parse(policy, CATALOGUE),
                                 64,
                                 DAY,
-                                400 * DAY),
+                                400 * DAY,
+                                gamma),
                         AgentInput::userId,
                         (PolicySnapshot s) -> "policy",
                         Types.STRING);
@@ -160,6 +167,33 @@ class RetentionAgentOperatorTest {
             assertThat(transitions).hasSize(1);
             assertThat(transitions.peek().getValue().nextState).isNotNull();
             assertThat(transitions.peek().getValue().done).isFalse();
+        }
+    }
+
+    @Test
+    void theLearnersRewardIsShapedByTheValueModelsBaselineOfBothStates() throws Exception {
+        AgentSettings settings =
+                AgentSettings.defaults().withControlShare(0).withHorizon(Duration.ofDays(7));
+        // baseline = expected spend over the model's 28 days scaled to H = 7 days: a quarter
+        for (double gamma : new double[] {0.0, 0.5}) {
+            try (var h = harness(settings, "none", gamma)) {
+                h.processElement1(window("a", T, 50)); // baseline(s) 12.5
+                h.processWatermark1(new Watermark(T));
+                h.processElement1(purchase("a", T + 3 * DAY, 35));
+                h.processElement1(window("a", T + 7 * DAY, 80)); // baseline(s') 20
+                h.processWatermark1(new Watermark(T + 8 * DAY));
+                Outcome o = h.getSideOutput(RetentionAgentOperator.OUTCOMES).peek().getValue();
+                assertThat(o.reward).isEqualTo(35);
+                double reward =
+                        h.getSideOutput(RetentionAgentOperator.TRANSITIONS)
+                                .peek()
+                                .getValue()
+                                .reward;
+                // r − b(s) + γ·b(s'): potential-based, the best action is the same for every γ
+                assertThat(reward)
+                        .as("γ = %s", gamma)
+                        .isCloseTo(35 - 12.5 + gamma * 20, within(1e-9));
+            }
         }
     }
 }

@@ -108,12 +108,36 @@ class DockerComposeTest {
                 new ObjectMapper()
                         .readTree(
                                 DOCKER.resolve("grafana/dashboards/retention-loop.json").toFile());
+        StringBuilder exprs = new StringBuilder();
         for (JsonNode panel : dashboard.get("panels")) {
             if (!panel.get("type").asText().equals("row")) {
                 assertThat(panel.get("datasource").get("uid").asText())
                         .isEqualTo(ds.get("uid").asText());
                 assertThat(panel.get("targets")).isNotEmpty();
+                panel.get("targets")
+                        .forEach(t -> exprs.append(t.get("expr").asText()).append('\n'));
             }
+        }
+        // the agent's and the learner's metrics (StandaloneClusterIT checks they are exported)
+        for (String metric :
+                List.of(
+                        "action_decisionsByAction",
+                        "decisionsExplored",
+                        "budgetDenied",
+                        "budgetSpentToday",
+                        "budgetPrice",
+                        "epsilon",
+                        "rewardsMatured",
+                        "tdLoss",
+                        "updates",
+                        "replaySize",
+                        "policyVersion",
+                        "estimatedPolicyValue",
+                        "policiesPublished",
+                        "policiesHeldBack")) {
+            assertThat(exprs.toString())
+                    .as("a dashboard panel on %s", metric)
+                    .contains("flink_taskmanager_job_task_operator_" + metric + "{");
         }
         // Kafka clients in the containers use the broker's advertised in-network listener
         assertThat(

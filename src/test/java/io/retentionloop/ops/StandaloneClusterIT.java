@@ -213,6 +213,8 @@ class StandaloneClusterIT {
                         "controlGroupDecisions",
                         "budgetDenied",
                         "budgetSpentToday",
+                        "budgetPrice",
+                        "epsilon",
                         "rewardsMatured",
                         "policyVersion",
                         "tdLoss",
