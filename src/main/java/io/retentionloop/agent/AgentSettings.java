@@ -48,7 +48,7 @@ public record AgentSettings(
     public static final double DEFAULT_COLD_START_EPSILON = 1.0;
     public static final double DEFAULT_EXPLORATION_FLOOR = 0.01;
     public static final double DEFAULT_DAILY_BUDGET = 1000.0;
-    public static final Duration DEFAULT_HORIZON = Duration.ofDays(28);
+    public static final Duration DEFAULT_HORIZON = Duration.ofDays(7);
     public static final long DEFAULT_EPSILON_DECAY_UPDATES = 0;
     public static final double DEFAULT_BUDGET_PACING = 0.95;
 

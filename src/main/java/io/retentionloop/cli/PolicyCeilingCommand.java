@@ -69,7 +69,7 @@ final class PolicyCeilingCommand implements Callable<Integer> {
     @Option(
             names = "--horizon-days",
             defaultValue = "28",
-            description = "Reward horizon in days (default ${DEFAULT-VALUE}, as agent.horizon).")
+            description = "Reward horizon in days of its γ = 0 learner (default ${DEFAULT-VALUE}).")
     int horizonDays;
 
     @Option(
@@ -104,7 +104,9 @@ final class PolicyCeilingCommand implements Callable<Integer> {
                         weeks,
                         horizonDays,
                         epochs,
-                        c.dqnSettings().withSeed(seed));
+                        c.dqnSettings()
+                                .withSeed(seed)
+                                .withGamma(0)); // one-step rewards over the horizon
         long began = System.nanoTime();
         PolicyCeiling.Result r =
                 new PolicyCeiling(WorldConfig.load(world), c.catalogue(), settings).run();

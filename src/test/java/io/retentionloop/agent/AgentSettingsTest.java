@@ -15,8 +15,12 @@ class AgentSettingsTest {
         assertThat(s.controlShare()).isEqualTo(0.05);
         assertThat(s.epsilon()).isEqualTo(0.1);
         assertThat(s.explorationFloor()).isEqualTo(0.01);
-        assertThat(s.horizon()).isEqualTo(Duration.ofDays(28));
+        assertThat(s.horizon()).isEqualTo(Duration.ofDays(7));
+        assertThat(s.budgetPacing()).isEqualTo(0.95);
         assertThat(s.validateFor(ActionCatalogueTest.shipped())).isSameAs(s);
+        // the same as conf/retention-loop.yaml, which documents them
+        assertThat(io.retentionloop.job.JobConfig.load(null, java.util.List.of()).agentSettings())
+                .isEqualTo(s);
     }
 
     @Test
