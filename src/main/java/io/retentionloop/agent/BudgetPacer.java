@@ -16,7 +16,10 @@ import java.util.SplittableRandom;
  * choice plus exploration, scaled from the sample to the day's count) is at most {@code target} of
  * this subtask's share. A day with spare budget gives price 0: first come, first served, as without
  * a pacer. This is the dual of the budgeted choice, re-solved on yesterday's decisions — the usual
- * way to pace a budget when demand is about the same from one day to the next.
+ * way to pace a budget when demand is about the same from one day to the next. As the policy can
+ * change from one day to the next, the price is re-solved during the day as well, every {@value
+ * #RESOLVE_EVERY} decisions, on the day's own sample so far, scaled to as many decisions as the
+ * previous day had.
  *
  * <p>Only the price is state (in the agent's union list state, see {@link #restore}); the sample is
  * rebuilt every day. A day whose sample does not start at its first decision (the job was restored
@@ -27,6 +30,9 @@ public class BudgetPacer {
     private static final int BISECTIONS = 60;
     private static final double MAX_PRICE = 1e6;
 
+    /** The price is re-solved on the day's own decisions every this many of them. */
+    static final int RESOLVE_EVERY = 512;
+
     /** The price in use: currency of Q-value given up per unit of expected cost. */
     public double price;
 
@@ -35,6 +41,7 @@ public class BudgetPacer {
 
     private transient boolean wholeDay;
     private transient long seen;
+    private transient long previousSeen;
     private transient List<Sample> sample;
     private transient SplittableRandom random;
 
@@ -76,9 +83,11 @@ public class BudgetPacer {
             ActionSelector selector) {
         long d = Math.floorDiv(now, DAY_MS);
         if (d != day) {
-            if (wholeDay && seen > 0 && d > day) {
-                price = solve(spendTarget, selector);
+            boolean complete = wholeDay && seen > 0 && d > day;
+            if (complete) {
+                price = solve(spendTarget, selector, seen);
             }
+            previousSeen = complete ? seen : 0;
             wholeDay = true;
             day = d;
             startSample(d);
@@ -96,6 +105,11 @@ public class BudgetPacer {
             if (j < capacity) {
                 sample.set((int) j, s);
             }
+        }
+        if (previousSeen > 0 && seen % RESOLVE_EVERY == 0) {
+            // the policy may have changed since yesterday: price today's decisions so far, as
+            // many as yesterday's are expected (more if more came)
+            price = solve(spendTarget, selector, Math.max(seen, previousSeen));
         }
     }
 
@@ -117,10 +131,13 @@ public class BudgetPacer {
         return p;
     }
 
-    /**
-     * The expected spend of the sampled day at price {@code lambda}, scaled to all its decisions.
-     */
+    /** The expected spend of the sampled day at price {@code lambda}, scaled to all it saw. */
     double expectedSpend(double lambda, ActionSelector selector) {
+        return expectedSpend(lambda, selector, seen);
+    }
+
+    /** The same scaled to {@code decisions} decisions. */
+    private double expectedSpend(double lambda, ActionSelector selector, long decisions) {
         double total = 0;
         for (Sample s : sample) {
             double[] pq = new double[s.q.length];
@@ -132,16 +149,19 @@ public class BudgetPacer {
                 total += p[a] * s.costs[a];
             }
         }
-        return sample.isEmpty() ? 0 : total * seen / sample.size();
+        return sample.isEmpty() ? 0 : total * decisions / sample.size();
     }
 
-    /** The lowest price at which the sampled day's expected spend is at most {@code target}. */
-    double solve(double target, ActionSelector selector) {
-        if (expectedSpend(0, selector) <= target) {
+    /**
+     * The lowest price at which the expected spend of {@code decisions} decisions like the sampled
+     * ones is at most {@code target}.
+     */
+    double solve(double target, ActionSelector selector, long decisions) {
+        if (expectedSpend(0, selector, decisions) <= target) {
             return 0;
         }
         double hi = 1;
-        while (hi < MAX_PRICE && expectedSpend(hi, selector) > target) {
+        while (hi < MAX_PRICE && expectedSpend(hi, selector, decisions) > target) {
             hi *= 2;
         }
         if (hi >= MAX_PRICE) {
@@ -150,7 +170,7 @@ public class BudgetPacer {
         double lo = 0;
         for (int i = 0; i < BISECTIONS && hi - lo > 1e-9 * hi; i++) {
             double mid = (lo + hi) / 2;
-            if (expectedSpend(mid, selector) > target) {
+            if (expectedSpend(mid, selector, decisions) > target) {
                 lo = mid;
             } else {
                 hi = mid;

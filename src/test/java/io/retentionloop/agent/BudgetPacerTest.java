@@ -118,4 +118,39 @@ class BudgetPacerTest {
         day(restored, T + 21 * DAY, 10, 0, 300, GREEDY);
         assertThat(restored.price).isZero();
     }
+
+    @Test
+    void duringTheDayThePriceFollowsAPolicyThatChanged() {
+        BudgetPacer p = new BudgetPacer();
+        double[] costs = {0, 1, 3};
+        double[] dearCosts = {0, 10, 3};
+        // day 1: the dear half's gain of 5 is not worth its cost of 10 at the budget of 600
+        for (int i = 0; i < 1024; i++) {
+            p.observe(
+                    T,
+                    new double[] {0, 5, 0},
+                    ALL,
+                    i % 2 == 0 ? costs : dearCosts,
+                    4096,
+                    600,
+                    GREEDY);
+        }
+        BudgetPacer q = p;
+        // day 2 starts at day 1's price
+        q.observe(T + DAY, new double[] {0, 5, 0}, ALL, costs, 4096, 600, GREEDY);
+        assertThat(q.price).isBetween(0.5, 0.51);
+        // then the policy says the dear half gains 50: at 0.5 all of them would be sent, 10 × 512
+        // over the 600; the re-solve after 512 decisions prices them out again
+        for (int i = 1; i < BudgetPacer.RESOLVE_EVERY; i++) {
+            q.observe(
+                    T + DAY,
+                    new double[] {0, i % 2 == 0 ? 5 : 50, 0},
+                    ALL,
+                    i % 2 == 0 ? costs : dearCosts,
+                    4096,
+                    600,
+                    GREEDY);
+        }
+        assertThat(q.price).isBetween(5.0, 5.1);
+    }
 }

@@ -12,7 +12,9 @@ import io.retentionloop.lifecycle.WindowSnapshot;
 import io.retentionloop.value.ScoredWindow;
 import io.retentionloop.value.model.ValuePrediction;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -195,5 +197,87 @@ class RetentionAgentOperatorTest {
                         .isCloseTo(35 - 12.5 + gamma * 20, within(1e-9));
             }
         }
+    }
+
+    /**
+     * A policy whose Q-values are the same for every state: a network of one hidden unit whose
+     * weights are all 0 and whose output biases are {@code q} (DL4J keeps each layer's weights,
+     * then its biases, so the output biases are the last parameters).
+     */
+    static PolicySnapshot constantPolicy(long version, double... q) {
+        int in = new StateEncoder(CATALOGUE).size();
+        int params = in + 1 + q.length + q.length;
+        java.nio.ByteBuffer b =
+                java.nio.ByteBuffer.allocate(4 * params).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < params - q.length; i++) {
+            b.putFloat(0f);
+        }
+        for (double v : q) {
+            b.putFloat((float) v);
+        }
+        PolicySnapshot s = new PolicySnapshot();
+        s.version = version;
+        s.stateSize = in;
+        s.actionCount = q.length;
+        s.hiddenLayers = 1;
+        s.hiddenUnits = 1;
+        s.updates = 1000;
+        s.params = b.array();
+        return s;
+    }
+
+    @Test
+    void budgetPacingSpendsAShortBudgetOnTheCheapestGainsInsteadOfTheFirstComers()
+            throws Exception {
+        // every user: coupon10 worth 5, e-mail 1; coupon10 costs 10% of expected spend, so 1.0 for
+        // the cheap half (spend 10) and 10.0 for the dear half (spend 100). A budget of 400 buys
+        // every cheap coupon but not the dear ones.
+        AgentSettings settings = AgentSettings.defaults().withControlShare(0).withDailyBudget(400);
+        double[] q = {0, 1, 0, 5, 0};
+        try (var h = harness(settings, "learned")) {
+            h.processElement2(new StreamRecord<>(constantPolicy(3, q)));
+            List<List<Decision>> days = new ArrayList<>();
+            for (long t : new long[] {T, T + 7 * DAY}) {
+                for (int u = 0; u < 200; u++) {
+                    // first comers alternate dear, cheap; other users each day (cooldowns)
+                    h.processElement1(window(t + "u" + u, t, u % 2 == 0 ? 100 : 10));
+                }
+                h.processWatermark1(new Watermark(t));
+                List<Decision> out = h.extractOutputValues();
+                h.getOutput().clear();
+                assertThat(out).hasSize(200);
+                assertThat(out.get(0).qValues).containsExactly(q, within(1e-6));
+                double committed =
+                        out.stream()
+                                .filter(Decision::actionable)
+                                .mapToDouble(x -> x.expectedCost)
+                                .sum();
+                assertThat(committed).isLessThanOrEqualTo(400 + 1e-9);
+                days.add(out);
+            }
+            // the first day has no price: first come, first served, so the dear users ahead of
+            // the cheap ones use the budget up and half the cheap ones get nothing
+            List<Decision> first = days.get(0);
+            assertThat(first).allMatch(x -> x.budgetPrice == 0);
+            Map<String, Long> cheapFirst = greedy(first, 10);
+            long cheapTotal = cheapFirst.values().stream().mapToLong(Long::longValue).sum();
+            assertThat(cheapFirst.get("coupon10")).isLessThan(cheapTotal - 40);
+            assertThat(first.stream().filter(x -> x.budgetDenied).count()).isGreaterThan(80);
+            // the second is priced from the first: coupon over e-mail gains 4 for 10 − 0.05 of
+            // the dear users' cost, so the price is just above 0.4; their best is now e-mail and
+            // every cheap user's is the coupon, all within the budget
+            List<Decision> second = days.get(1);
+            assertThat(second).allMatch(x -> x.budgetPrice > 0.4 && x.budgetPrice < 0.45);
+            assertThat(greedy(second, 10)).containsOnlyKeys("coupon10");
+            assertThat(greedy(second, 100)).containsOnlyKeys("email");
+            assertThat(second).noneMatch(x -> x.budgetDenied);
+        }
+    }
+
+    /** Actions chosen without exploring for users of this expected spend. */
+    private static Map<String, Long> greedy(List<Decision> decisions, double expectedSpend) {
+        return decisions.stream()
+                .filter(x -> !x.explored && x.expectedSpend == expectedSpend)
+                .collect(Collectors.groupingBy(x -> x.actionId, Collectors.counting()));
     }
 }
