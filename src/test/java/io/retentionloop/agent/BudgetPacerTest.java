@@ -56,11 +56,9 @@ class BudgetPacerTest {
         assertThat(p.expectedSpend(p.price, GREEDY)).isLessThanOrEqualTo(300);
     }
 
-    @Test
-    void explorationSpendIsCountedAndASampleStandsForTheWholeDay() {
-        ActionSelector eps = new ActionSelector(0.3, 0.01);
+    /** Two days of 2000 decisions (500 sampled), one in ten cheap (cost 1), the rest cost 10. */
+    static BudgetPacer twoExploringDays(double target, ActionSelector s) {
         BudgetPacer p = new BudgetPacer();
-        // 2000 decisions a day, 500 sampled; 200 cheap in every 2000
         for (long d = 0; d < 2; d++) {
             for (int i = 0; i < 2000; i++) {
                 double cost = i % 10 == 0 ? 1 : 10;
@@ -70,30 +68,23 @@ class BudgetPacerTest {
                         ALL,
                         new double[] {0, cost, 3},
                         500,
-                        2_000,
-                        eps);
+                        target,
+                        s);
             }
         }
+        return p;
+    }
+
+    @Test
+    void explorationSpendIsCountedAndASampleStandsForTheWholeDay() {
+        ActionSelector eps = new ActionSelector(0.3, 0.01);
         // at any price each explored action gets 0.1: the dear users' exploration alone
         // expects 1800 × 0.1 × (10 + 3) = 2340 > 2000, so even the price that keeps every greedy
         // choice at none cannot meet the target
-        assertThat(p.price).isGreaterThan(1e5);
-        BudgetPacer q = new BudgetPacer();
-        for (long d = 0; d < 2; d++) {
-            for (int i = 0; i < 2000; i++) {
-                double cost = i % 10 == 0 ? 1 : 10;
-                q.observe(
-                        T + d * DAY,
-                        new double[] {0, 5, 0},
-                        ALL,
-                        new double[] {0, cost, 3},
-                        500,
-                        4_000,
-                        eps);
-            }
-        }
+        assertThat(twoExploringDays(2_000, eps).price).isGreaterThan(1e5);
         // exploration ~2340 + the cheap users' greedy sends ~200 × 0.8 fit into 4000: only the
         // dear users' greedy sends must go, at a price just above 0.5
+        BudgetPacer q = twoExploringDays(4_000, eps);
         assertThat(q.price).isBetween(0.5, 0.52);
         assertThat(q.expectedSpend(q.price, eps)).isBetween(2_300.0, 4_000.0);
     }
