@@ -218,19 +218,6 @@ public record AgentSettings(
                 budgetPacing);
     }
 
-    public AgentSettings withBudgetPacing(double share) {
-        return new AgentSettings(
-                controlShare,
-                controlSalt,
-                epsilon,
-                coldStartEpsilon,
-                explorationFloor,
-                dailyBudget,
-                horizon,
-                epsilonDecayUpdates,
-                share);
-    }
-
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);

@@ -63,8 +63,8 @@ public class BudgetPacer {
     }
 
     /**
-     * Records a decision taken at {@code now} and, on the first decision of a new day, reprices
-     * from the previous decision day.
+     * Records a decision taken at {@code now}. Reprices from the previous decision day on the first
+     * decision of a new day, and from the day so far every {@link #RESOLVE_EVERY} decisions.
      *
      * @param q the policy's Q-values
      * @param allowed the actions allowed before the budget is applied
@@ -97,13 +97,12 @@ public class BudgetPacer {
             startSample(d);
         }
         seen++;
-        Sample s = new Sample(q.clone(), allowed.clone(), costs.clone());
         if (sample.size() < capacity) {
-            sample.add(s);
+            sample.add(new Sample(q.clone(), allowed.clone(), costs.clone()));
         } else {
             long j = random.nextLong(seen);
             if (j < capacity) {
-                sample.set((int) j, s);
+                sample.set((int) j, new Sample(q.clone(), allowed.clone(), costs.clone()));
             }
         }
         if (previousSeen > 0 && seen % RESOLVE_EVERY == 0) {
@@ -121,12 +120,13 @@ public class BudgetPacer {
 
     /** The Q-values to choose on: {@code q − price · costs}. */
     public double[] priced(double[] q, double[] costs) {
-        if (price == 0) {
-            return q;
-        }
+        return price == 0 ? q : priced(q, costs, price);
+    }
+
+    private static double[] priced(double[] q, double[] costs, double lambda) {
         double[] p = new double[q.length];
         for (int a = 0; a < q.length; a++) {
-            p[a] = q[a] - price * costs[a];
+            p[a] = q[a] - lambda * costs[a];
         }
         return p;
     }
@@ -140,11 +140,7 @@ public class BudgetPacer {
     private double expectedSpend(double lambda, ActionSelector selector, long decisions) {
         double total = 0;
         for (Sample s : sample) {
-            double[] pq = new double[s.q.length];
-            for (int a = 0; a < pq.length; a++) {
-                pq[a] = s.q[a] - lambda * s.costs[a];
-            }
-            double[] p = selector.probabilities(pq, s.allowed);
+            double[] p = selector.probabilities(priced(s.q, s.costs, lambda), s.allowed);
             for (int a = 0; a < p.length; a++) {
                 total += p[a] * s.costs[a];
             }

@@ -35,7 +35,6 @@ final class ClosedLoop {
     private final Simulator sim;
     private final ActionCatalogue catalogue;
     private final double dailyBudget;
-    private final double horizonDays;
     private final boolean oracle;
     private final long start;
     private final int days;
@@ -52,7 +51,6 @@ final class ClosedLoop {
         this.sim = sim;
         this.catalogue = config.catalogue();
         this.dailyBudget = config.agent().dailyBudget();
-        this.horizonDays = EVALUATION_HORIZON_DAYS;
         this.oracle = policy.equals("oracle");
         this.start = start;
         this.days = days;
@@ -76,7 +74,9 @@ final class ClosedLoop {
             }
             // what the world expects the action to add, from its latent state: a low-noise
             // companion to realized profit (over EVALUATION_HORIZON_DAYS)
-            double gain = sim.expectedIncrementalProfit(d.userId(), action, windowEnd, horizonDays);
+            double gain =
+                    sim.expectedIncrementalProfit(
+                            d.userId(), action, windowEnd, EVALUATION_HORIZON_DAYS);
             expectedGain += gain;
             if (lastQuarter) {
                 expectedGainLastQuarter += gain;
@@ -113,7 +113,7 @@ final class ClosedLoop {
                 ids.add(catalogue.id(a));
             }
         }
-        String best = sim.oracleAction(d.userId(), windowEnd, horizonDays, ids);
+        String best = sim.oracleAction(d.userId(), windowEnd, EVALUATION_HORIZON_DAYS, ids);
         int a = catalogue.indexOf(best);
         if (a > 0 && oracleBudget.charge(windowEnd, costs[a], dailyBudget)) {
             h.recordSend(catalogue, a, windowEnd);
