@@ -26,12 +26,16 @@ final class ClusterRest {
     }
 
     JsonNode get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        return send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET());
     }
 
     JsonNode post(String path, Object body) throws IOException, InterruptedException {
         return send(
                 HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofMinutes(2))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))));
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A Flink standalone session cluster as jobs/cluster-up.sh starts it: a JobManager and TaskManagers
@@ -32,7 +34,7 @@ final class StandaloneCluster implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, Process> taskManagers = new LinkedHashMap<>();
     private final Map<String, Integer> prometheusPorts = new LinkedHashMap<>();
-    final int restPort;
+    private int restPort;
 
     private StandaloneCluster(Path dir, String classpath, Path plugins) throws IOException {
         this.dir = dir;
@@ -49,9 +51,7 @@ final class StandaloneCluster implements AutoCloseable {
                 ROOT.resolve("conf/log4j-cluster.properties"),
                 conf.resolve("log4j.properties"),
                 StandardCopyOption.REPLACE_EXISTING);
-        restPort = freePort();
-        settings.put("rest.port", String.valueOf(restPort));
-        settings.put("jobmanager.rpc.port", String.valueOf(freePort()));
+        pickPorts();
         settings.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
         settings.put(
                 "execution.checkpointing.savepoint-dir",
@@ -66,6 +66,94 @@ final class StandaloneCluster implements AutoCloseable {
         settings.put("restart-strategy.fixed-delay.attempts", "20");
         settings.put("restart-strategy.fixed-delay.delay", "1s");
         Files.createDirectories(dir.resolve("tmp"));
+    }
+
+    private void pickPorts() throws IOException {
+        restPort = freePort();
+        settings.put("rest.port", String.valueOf(restPort));
+        settings.put("jobmanager.rpc.port", String.valueOf(freePort()));
+    }
+
+    /**
+     * Starts the JobManager and one TaskManager and waits until the TaskManager has registered. A
+     * port is picked free and bound a moment later by another JVM, so it can be taken in between; a
+     * start that fails (a process exits, or the TaskManager is not registered in time) is reported
+     * on stderr with the tails of the process logs and tried once more on fresh ports.
+     */
+    void startSession(String taskManager, Duration timeout) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            startJobManager();
+            startTaskManager(taskManager);
+            try {
+                awaitTaskManagers(1, timeout);
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == 2) {
+                    throw e;
+                }
+                System.err.println("cluster start, attempt 1 failed; trying fresh ports\n" + e);
+                close();
+                processes.clear();
+                taskManagers.clear();
+                prometheusPorts.clear();
+                pickPorts();
+            }
+        }
+    }
+
+    /**
+     * Waits until {@code n} TaskManagers are registered with the JobManager; fails early, with the
+     * logs, if one of the cluster's processes has exited.
+     */
+    void awaitTaskManagers(int n, Duration timeout) throws Exception {
+        ClusterRest rest = new ClusterRest(restUrl());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (rest.get("/overview").get("taskmanagers").asInt() == n) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the REST endpoint is not up yet
+            }
+            for (Process p : processes) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException(
+                            "a cluster process exited with " + p.exitValue() + "\n" + logTails());
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        n + " TaskManager(s) not registered within " + timeout + "\n" + logTails());
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** The last lines of every process's log and stdout, for a failure message. */
+    String logTails() throws IOException {
+        StringBuilder out = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir.resolve("log"))) {
+            for (Path f :
+                    files.filter(
+                                    f ->
+                                            f.toString().endsWith(".log")
+                                                    || f.toString().endsWith(".out"))
+                            .sorted()
+                            .toList()) {
+                List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+                out.append("--- ").append(f.getFileName()).append('\n');
+                // the cause is usually far above the shutdown lines at the end
+                lines.stream()
+                        .filter(l -> l.contains(" ERROR ") || l.startsWith("Caused by"))
+                        .limit(10)
+                        .forEach(l -> out.append(l).append('\n'));
+                out.append("...\n");
+                lines.subList(Math.max(0, lines.size() - 25), lines.size())
+                        .forEach(l -> out.append(l).append('\n'));
+            }
+        }
+        return out.toString();
     }
 
     /** Resolves the Flink runtime (as jobs/cluster-up.sh does) and prepares {@code dir}. */

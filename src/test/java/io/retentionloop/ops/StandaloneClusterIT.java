@@ -85,19 +85,8 @@ class StandaloneClusterIT {
         Path jar = JobJar.ensureBuilt(dir);
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         cluster = StandaloneCluster.prepare(dir);
-        cluster.startJobManager();
-        cluster.startTaskManager("taskmanager-1");
+        cluster.startSession("taskmanager-1", Duration.ofSeconds(120));
         rest = new ClusterRest(cluster.restUrl());
-        awaitTrue(
-                () -> {
-                    try {
-                        return rest.get("/overview").get("taskmanagers").asInt() == 1;
-                    } catch (Exception e) {
-                        return false;
-                    }
-                },
-                Duration.ofSeconds(90),
-                "cluster up");
 
         appArgs =
                 new ArrayList<>(
@@ -390,12 +379,14 @@ class StandaloneClusterIT {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private static void awaitTrue(BooleanSupplier condition, Duration timeout, String what)
-            throws InterruptedException {
+    /** Polls {@code condition}; on timeout fails with the tails of the cluster's logs. */
+    private void awaitTrue(BooleanSupplier condition, Duration timeout, String what)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + timeout);
+                throw new AssertionError(
+                        what + ": not within " + timeout + "\n" + cluster.logTails());
             }
             Thread.sleep(250);
         }
