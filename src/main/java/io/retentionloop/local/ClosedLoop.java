@@ -43,6 +43,7 @@ final class ClosedLoop {
     private final Map<Long, Double> spentByDay = new TreeMap<>();
     private final Map<String, Long> sent = new TreeMap<>();
     private final Map<String, Map<String, Long>> lastQuarterBySegment = new TreeMap<>();
+    private final Map<String, Map<String, double[]>> advantageBySegment = new TreeMap<>();
     private double expectedGain;
     private double expectedGainLastQuarter;
     private long controlTreated;
@@ -68,6 +69,9 @@ final class ClosedLoop {
                 lastQuarterBySegment
                         .computeIfAbsent(who, k -> new TreeMap<>())
                         .merge(action, 1L, Long::sum);
+                if (!d.control()) {
+                    compareAdvantages(who, d, windowEnd);
+                }
             }
             if (action.equals(ActionCatalogue.NONE)) {
                 continue;
@@ -92,6 +96,51 @@ final class ClosedLoop {
             sent.merge(action, 1L, Long::sum);
             sim.applyIntervention(d.userId(), action, windowEnd);
         }
+    }
+
+    /**
+     * For a decision with Q-values, adds each action's learned advantage over none, Q(a) − Q(none),
+     * next to the world's expected incremental profit of that action (over {@link
+     * #EVALUATION_HORIZON_DAYS}, before the decision is applied), and counts whether the learned
+     * and the true best action (none included) agree.
+     */
+    private void compareAdvantages(String who, TopicTally.Seen d, long windowEnd) {
+        Double none = d.qValues().get(ActionCatalogue.NONE);
+        if (none == null) {
+            return;
+        }
+        Map<String, double[]> perAction =
+                advantageBySegment.computeIfAbsent(who, k -> new TreeMap<>());
+        String learnedBest = ActionCatalogue.NONE;
+        String trueBest = ActionCatalogue.NONE;
+        double learnedMax = 0;
+        double trueMax = 0;
+        for (int a = 1; a < catalogue.size(); a++) {
+            String id = catalogue.id(a);
+            Double q = d.qValues().get(id);
+            if (q == null || !Double.isFinite(q)) {
+                continue;
+            }
+            double truth =
+                    sim.expectedIncrementalProfit(
+                            d.userId(), id, windowEnd, EVALUATION_HORIZON_DAYS);
+            double[] sums = perAction.computeIfAbsent(id, k -> new double[3]);
+            sums[0] += q - none;
+            sums[1] += truth;
+            sums[2]++;
+            if (q - none > learnedMax) {
+                learnedMax = q - none;
+                learnedBest = id;
+            }
+            if (truth > trueMax) {
+                trueMax = truth;
+                trueBest = id;
+            }
+        }
+        double[] agree = perAction.computeIfAbsent("best_action_agrees", k -> new double[3]);
+        agree[0] += learnedBest.equals(trueBest) ? 1 : 0;
+        agree[1] += trueMax;
+        agree[2]++;
     }
 
     private String oracleAction(TopicTally.Seen d, long windowEnd) {
@@ -157,6 +206,35 @@ final class ClosedLoop {
     /** Decisions per action in the last quarter, by segment and alive/dropped-out (from truth). */
     Map<String, Map<String, Long>> lastQuarterActionsBySegment() {
         return lastQuarterBySegment;
+    }
+
+    /**
+     * Last quarter, per segment and alive/dropped-out, for decisions with Q-values: each action's
+     * mean learned advantage over none ({@code learned}) next to the mean of the world's expected
+     * incremental profit of that action over {@link #EVALUATION_HORIZON_DAYS} ({@code truth}) on
+     * the same decisions, and under {@code best_action_agrees} the share of decisions whose
+     * highest-Q action (none included, no budget price) is the truly best one ({@code learned})
+     * with the mean true gain of the best action ({@code truth}). Empty for policies without
+     * Q-values.
+     */
+    Map<String, Map<String, Map<String, Double>>> lastQuarterAdvantageBySegment() {
+        Map<String, Map<String, Map<String, Double>>> out = new TreeMap<>();
+        advantageBySegment.forEach(
+                (who, perAction) ->
+                        perAction.forEach(
+                                (action, sums) ->
+                                        out.computeIfAbsent(who, k -> new TreeMap<>())
+                                                .put(
+                                                        action,
+                                                        new TreeMap<>(
+                                                                Map.of(
+                                                                        "learned",
+                                                                        sums[0] / sums[2],
+                                                                        "truth",
+                                                                        sums[1] / sums[2],
+                                                                        "decisions",
+                                                                        sums[2])))));
+        return out;
     }
 
     /** Realized profit (revenue − action cost) per user over {@code [from, to)}. */

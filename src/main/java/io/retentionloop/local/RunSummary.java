@@ -113,6 +113,9 @@ final class RunSummary {
         j.set(
                 "last_quarter_actions_by_segment",
                 LocalRun.json().valueToTree(loop.lastQuarterActionsBySegment()));
+        j.set(
+                "last_quarter_advantage_by_segment",
+                LocalRun.json().valueToTree(loop.lastQuarterAdvantageBySegment()));
         com.fasterxml.jackson.databind.node.ArrayNode weekly =
                 j.putArray("profit_per_user_by_week");
         for (long w = loop.start(); w < loop.end(); w += 7 * 86_400_000L) {

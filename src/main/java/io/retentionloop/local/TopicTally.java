@@ -115,7 +115,8 @@ final class TopicTally implements AutoCloseable {
             double expectedSpend,
             double expectedCost,
             long policyVersion,
-            double budgetPrice) {}
+            double budgetPrice,
+            Map<String, Double> qValues) {}
 
     private final String decisionTopic;
     private final String outcomeTopic;
@@ -155,7 +156,8 @@ final class TopicTally implements AutoCloseable {
                         d.path("expected_spend").asDouble(0),
                         d.path("expected_cost").asDouble(0),
                         d.path("policy_version").asLong(0),
-                        d.path("budget_price").asDouble(0));
+                        d.path("budget_price").asDouble(0),
+                        qValues(d.path("q_values")));
         decisionsByWindow.computeIfAbsent(s.windowEnd(), w -> new java.util.ArrayList<>()).add(s);
         decisionsByAction.merge(s.action(), 1L, Long::sum);
         policyVersionsByWindow.merge(s.windowEnd(), s.policyVersion(), Math::max);
@@ -164,6 +166,19 @@ final class TopicTally implements AutoCloseable {
             controlTreated.incrementAndGet();
         }
         notifyAll();
+    }
+
+    /** The decision's Q-values by action id; empty when it has none (policies without a net). */
+    private static Map<String, Double> qValues(com.fasterxml.jackson.databind.JsonNode q) {
+        Map<String, Double> out = new java.util.HashMap<>();
+        q.fields()
+                .forEachRemaining(
+                        e -> {
+                            if (e.getValue().isNumber()) {
+                                out.put(e.getKey(), e.getValue().asDouble());
+                            }
+                        });
+        return out;
     }
 
     private synchronized void countOutcome(com.fasterxml.jackson.databind.JsonNode o) {
