@@ -16,6 +16,13 @@ public class PendingDecision {
     /** The encoded state at the user's next window end (s'), once known. */
     public double[] nextState;
 
+    /**
+     * The actions that could be taken at s' (eligibility, cooldowns, frequency cap, the control
+     * group; not the day's budget), set with it; null when unknown (decisions kept by releases
+     * before it), meaning all.
+     */
+    public boolean[] nextAllowed;
+
     /** t + H: when the reward is complete (event time, epoch millis). */
     public long maturesAt;
 
@@ -65,11 +72,17 @@ public class PendingDecision {
 
     /** Sets s' and its baseline unless s' is already set. */
     public boolean offerNextState(double[] s, double baselineThere) {
+        return offerNextState(s, baselineThere, null);
+    }
+
+    /** Sets s', its baseline and the actions allowed there, unless s' is already set. */
+    public boolean offerNextState(double[] s, double baselineThere, boolean[] allowedThere) {
         if (nextState != null) {
             return false;
         }
         nextState = s;
         nextBaseline = baselineThere;
+        nextAllowed = allowedThere;
         return true;
     }
 

@@ -334,7 +334,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
                             ? Constraints.noneOnly(catalogue)
                             : Constraints.allowed(
                                     catalogue, w.snapshot.stage, h, w.snapshot.windowEnd);
-            offerNextState(states[i], baseline(w), w.snapshot.windowEnd);
+            offerNextState(states[i], baseline(w), allowed[i], w.snapshot.windowEnd);
         }
         double[][] q = qValues(states);
         for (int i = 0; i < n; i++) {
@@ -496,12 +496,14 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     }
 
     /** s' of earlier decisions is the state at the user's next window end. */
-    private void offerNextState(double[] state, double baselineThere, long windowEnd)
+    private void offerNextState(
+            double[] state, double baselineThere, boolean[] allowedThere, long windowEnd)
             throws Exception {
         List<PendingDecision> all = new ArrayList<>();
         boolean changed = false;
         for (PendingDecision p : pending.get()) {
-            if (p.decision.windowEnd < windowEnd && p.offerNextState(state, baselineThere)) {
+            if (p.decision.windowEnd < windowEnd
+                    && p.offerNextState(state, baselineThere, allowedThere)) {
                 changed = true;
             }
             all.add(p);

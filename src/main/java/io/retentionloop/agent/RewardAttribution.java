@@ -114,6 +114,7 @@ public final class RewardAttribution implements Serializable {
                         d.actionIndex,
                         reward,
                         done ? null : p.nextState,
+                        done ? null : p.nextAllowed,
                         done,
                         d.propensity,
                         d.policyVersion,

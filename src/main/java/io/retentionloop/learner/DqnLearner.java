@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.rl4j.agent.learning.algorithm.dqn.BaseTransitionTDAlgorithm;
-import org.deeplearning4j.rl4j.agent.learning.algorithm.dqn.DoubleDQN;
 import org.deeplearning4j.rl4j.agent.learning.update.FeaturesLabels;
 import org.deeplearning4j.rl4j.agent.learning.update.UpdateRule;
 import org.deeplearning4j.rl4j.experience.StateActionRewardState;
@@ -20,11 +19,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The policy learner: a double DQN with a target network (RL4J's {@code DoubleDQN} targets, fitted
- * by {@code SyncLabelsNeuralNetUpdater} through an {@code UpdateRule}) that learns from transitions
- * handed to it, never stepping an environment. Transitions go into a replay buffer; each one earns
- * {@link DqnSettings#updatesPerTransition()} updates, which {@link #train} spends on minibatches
- * sampled uniformly from the buffer.
+ * The policy learner: a double DQN with a target network (RL4J's double DQN targets, maximised over
+ * the actions allowed at s' only: {@link MaskedDoubleDQN}, fitted by {@code
+ * SyncLabelsNeuralNetUpdater} through an {@code UpdateRule}) that learns from transitions handed to
+ * it, never stepping an environment. Transitions go into a replay buffer; each one earns {@link
+ * DqnSettings#updatesPerTransition()} updates, which {@link #train} spends on minibatches sampled
+ * uniformly from the buffer.
  *
  * <p>The network learns on standardized numbers: each state value is centred and scaled by the
  * running mean and standard deviation of the states added so far, and rewards are divided by their
@@ -54,7 +54,14 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class DqnLearner {
 
     private static final int MAGIC = 0x524c4451; // "RLDQ"
-    private static final int FORMAT = 3;
+    private static final int FORMAT = 4;
+
+    /** The format before next-state masks, still read (its transitions allow every action). */
+    private static final int FORMAT_WITHOUT_MASKS = 3;
+
+    /** Next-state masks are int bit sets. */
+    static final int MAX_ACTIONS = 31;
+
     private static final int MAX_ARRAY = 1 << 28;
 
     // credit is a sum of fractions such as 0.2, which binary floating point misses by a hair
@@ -69,6 +76,7 @@ public final class DqnLearner {
     private ReplayBuffer replay;
     private final Rng rng;
     private UpdateRule<FeaturesLabels, StateActionRewardState<Integer>> rule;
+    private MaskedDoubleDQN algorithm;
     private long updates;
     private long added;
     private double credit;
@@ -85,9 +93,11 @@ public final class DqnLearner {
     private final MultiLayerNetwork averageBaseline;
 
     public DqnLearner(DqnSettings settings, int stateSize, int actionCount) {
-        if (stateSize < 1 || actionCount < 2) {
+        if (stateSize < 1 || actionCount < 2 || actionCount > MAX_ACTIONS) {
             throw new IllegalArgumentException(
-                    "need a state and at least two actions, got "
+                    "need a state and 2 to "
+                            + MAX_ACTIONS
+                            + " actions, got "
                             + stateSize
                             + " and "
                             + actionCount);
@@ -126,8 +136,8 @@ public final class DqnLearner {
     }
 
     private UpdateRule<FeaturesLabels, StateActionRewardState<Integer>> updateRule() {
-        DoubleDQN algorithm =
-                new DoubleDQN(
+        algorithm =
+                new MaskedDoubleDQN(
                         online,
                         target,
                         BaseTransitionTDAlgorithm.Configuration.builder()
@@ -165,11 +175,42 @@ public final class DqnLearner {
             throw new IllegalArgumentException(
                     "transition " + t.decisionId + ": reward is " + t.reward);
         }
-        replay.add(t.state, t.action, t.reward, t.done ? null : t.nextState, t.done);
+        replay.add(
+                t.state,
+                t.action,
+                t.reward,
+                t.done ? null : t.nextState,
+                t.done,
+                t.done ? 0 : nextMask(t));
         stateMoments.add(t.state);
         rewardSquares += t.reward * t.reward;
         added++;
         credit += settings.updatesPerTransition();
+    }
+
+    /** The transition's next-state actions as a bit set; 0 (all) when it does not say. */
+    private int nextMask(Transition t) {
+        if (t.nextAllowed == null) {
+            return 0;
+        }
+        if (t.nextAllowed.length != actionCount) {
+            throw new IllegalArgumentException(
+                    "transition "
+                            + t.decisionId
+                            + ": next-state mask has "
+                            + t.nextAllowed.length
+                            + " actions, expected "
+                            + actionCount);
+        }
+        int mask = 0;
+        for (int a = 0; a < actionCount; a++) {
+            mask |= t.nextAllowed[a] ? 1 << a : 0;
+        }
+        if (mask == 0) {
+            throw new IllegalArgumentException(
+                    "transition " + t.decisionId + ": no action allowed at the next state");
+        }
+        return mask;
     }
 
     /**
@@ -220,6 +261,11 @@ public final class DqnLearner {
             sars.setNextObservation(new Observation(n.getRow(i, true)));
             batch.add(sars);
         }
+        int[] masks = new int[b];
+        for (int i = 0; i < b; i++) {
+            masks[i] = replay.nextMask(slots[i]);
+        }
+        algorithm.nextMasks(masks);
         rule.update(batch);
         updates++;
         // RL4J's labels equal the network's own outputs except at the taken action, and DL4J's
@@ -367,9 +413,14 @@ public final class DqnLearner {
                 throw new IllegalArgumentException("not a DQN learner checkpoint");
             }
             int format = in.readInt();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != FORMAT_WITHOUT_MASKS) {
                 throw new IllegalArgumentException(
-                        "learner checkpoint format " + format + ", this release reads " + FORMAT);
+                        "learner checkpoint format "
+                                + format
+                                + ", this release reads "
+                                + FORMAT_WITHOUT_MASKS
+                                + " and "
+                                + FORMAT);
             }
             DqnSettings settings =
                     new DqnSettings(
@@ -403,7 +454,7 @@ public final class DqnLearner {
             if (l.averageBaseline != null) {
                 DqnNetworks.setParams(l.averageBaseline, Bytes.readFloatArray(in, MAX_ARRAY));
             }
-            l.replay = ReplayBuffer.read(in, l.stateSize);
+            l.replay = ReplayBuffer.read(in, l.stateSize, format >= FORMAT);
             if (l.replay.capacity() != settings.replayCapacity()) {
                 throw new IllegalArgumentException("replay capacity does not match the settings");
             }

@@ -17,6 +17,7 @@ final class ReplayBuffer {
     private final int[] actions;
     private final double[] rewards;
     private final boolean[] done;
+    private final int[] nextMasks;
     private int size;
     private int next;
 
@@ -28,6 +29,7 @@ final class ReplayBuffer {
         this.actions = new int[capacity];
         this.rewards = new double[capacity];
         this.done = new boolean[capacity];
+        this.nextMasks = new int[capacity];
     }
 
     int size() {
@@ -38,7 +40,17 @@ final class ReplayBuffer {
         return capacity;
     }
 
-    void add(double[] state, int action, double reward, double[] nextState, boolean terminal) {
+    /**
+     * Stores a transition; {@code nextMask} is the bit set of actions allowed at s' (0: all, or
+     * unknown).
+     */
+    void add(
+            double[] state,
+            int action,
+            double reward,
+            double[] nextState,
+            boolean terminal,
+            int nextMask) {
         int base = next * stateSize;
         for (int i = 0; i < stateSize; i++) {
             states[base + i] = (float) state[i];
@@ -47,6 +59,7 @@ final class ReplayBuffer {
         actions[next] = action;
         rewards[next] = reward;
         done[next] = terminal;
+        nextMasks[next] = nextMask;
         next = (next + 1) % capacity;
         size = Math.min(size + 1, capacity);
     }
@@ -69,9 +82,14 @@ final class ReplayBuffer {
         return done[slot];
     }
 
+    /** The actions allowed at the slot's next state as a bit set; 0 when all (or unknown). */
+    int nextMask(int slot) {
+        return nextMasks[slot];
+    }
+
     /** Bytes {@link #write} produces for the current content. */
     long serializedSize() {
-        return 16 + (long) size * (2L * stateSize * 4 + 4 + 8 + 1);
+        return 16 + (long) size * (2L * stateSize * 4 + 4 + 8 + 1 + 4);
     }
 
     void write(DataOutputStream out) throws IOException {
@@ -86,9 +104,17 @@ final class ReplayBuffer {
             out.writeDouble(rewards[i]);
             out.writeBoolean(done[i]);
         }
+        for (int i = 0; i < size; i++) {
+            out.writeInt(nextMasks[i]);
+        }
     }
 
-    static ReplayBuffer read(DataInputStream in, int expectedStateSize) throws IOException {
+    /**
+     * Reads what {@link #write} wrote; {@code withMasks} false reads the layout before next-state
+     * masks existed (every action counts as allowed at s').
+     */
+    static ReplayBuffer read(DataInputStream in, int expectedStateSize, boolean withMasks)
+            throws IOException {
         int capacity = in.readInt();
         int stateSize = in.readInt();
         if (stateSize != expectedStateSize) {
@@ -107,6 +133,11 @@ final class ReplayBuffer {
             r.actions[i] = in.readInt();
             r.rewards[i] = in.readDouble();
             r.done[i] = in.readBoolean();
+        }
+        if (withMasks) {
+            for (int i = 0; i < r.size; i++) {
+                r.nextMasks[i] = in.readInt();
+            }
         }
         return r;
     }

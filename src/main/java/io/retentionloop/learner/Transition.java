@@ -21,6 +21,13 @@ public class Transition {
     /** The encoded state at the user's next window end; may be null when {@link #done}. */
     public double[] nextState;
 
+    /**
+     * The actions that can be taken at {@link #nextState} (eligibility, cooldowns, frequency cap;
+     * not the day's budget), indexed like the catalogue; null when unknown, meaning all of them.
+     * The learner's target maximises over these only.
+     */
+    public boolean[] nextAllowed;
+
     /** No next state follows (the user expired); the target is the reward alone. */
     public boolean done;
 
@@ -53,6 +60,21 @@ public class Transition {
         this.decisionId = decisionId;
     }
 
+    /** The same, with the actions allowed at the next state. */
+    public Transition(
+            double[] state,
+            int action,
+            double reward,
+            double[] nextState,
+            boolean[] nextAllowed,
+            boolean done,
+            double propensity,
+            long policyVersion,
+            String decisionId) {
+        this(state, action, reward, nextState, done, propensity, policyVersion, decisionId);
+        this.nextAllowed = nextAllowed;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof Transition)) {
@@ -66,6 +88,7 @@ public class Transition {
                 && policyVersion == t.policyVersion
                 && Arrays.equals(state, t.state)
                 && Arrays.equals(nextState, t.nextState)
+                && Arrays.equals(nextAllowed, t.nextAllowed)
                 && Objects.equals(decisionId, t.decisionId);
     }
 

@@ -172,6 +172,30 @@ class RetentionAgentOperatorTest {
         }
     }
 
+    /** The transition says which actions the next state allows, for the learner's target. */
+    @Test
+    void transitionsCarryTheActionsAllowedAtTheNextState() throws Exception {
+        AgentSettings settings =
+                AgentSettings.defaults().withControlShare(0).withHorizon(Duration.ofDays(7));
+        try (var h = harness(settings, "fixed:coupon10")) {
+            h.processElement1(window("a", T, 50));
+            h.processWatermark1(new Watermark(T));
+            assertThat(h.extractOutputValues().get(0).actionId).isEqualTo("coupon10");
+            h.processElement1(window("a", T + 7 * DAY, 50)); // s': the coupon's cooldown runs
+            h.processWatermark1(new Watermark(T + 7 * DAY + DAY));
+            var transitions = h.getSideOutput(RetentionAgentOperator.TRANSITIONS);
+            assertThat(transitions).hasSize(1);
+            boolean[] next = transitions.peek().getValue().nextAllowed;
+            ActionCatalogue catalogue = CATALOGUE;
+            assertThat(next).hasSize(catalogue.size());
+            for (int a = 0; a < catalogue.size(); a++) {
+                assertThat(next[a])
+                        .as(catalogue.id(a))
+                        .isEqualTo(!catalogue.id(a).equals("coupon10"));
+            }
+        }
+    }
+
     @Test
     void theLearnersRewardIsShapedByTheValueModelsBaselineOfBothStates() throws Exception {
         AgentSettings settings =

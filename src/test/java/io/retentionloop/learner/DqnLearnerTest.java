@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -218,6 +219,62 @@ class DqnLearnerTest {
         }
     }
 
+    /**
+     * The target maximises over the actions allowed at s' only. From s0 the one action leads to s1,
+     * where action 0 earns 1 and action 1 earns 10 but is not allowed after s0 (as a coupon in its
+     * cooldown): Q(s0) is γ·1, not γ·10 as with RL4J's plain maximum.
+     */
+    @Test
+    void targetMaximisesOverTheActionsAllowedAtTheNextState() {
+        double gamma = 0.9;
+        DqnLearner masked = new DqnLearner(settings(gamma, 5e-3, 16, 20, 1.5, 5), 2, 2);
+        DqnLearner unmasked = new DqnLearner(settings(gamma, 5e-3, 16, 20, 1.5, 5), 2, 2);
+        double[] s0 = oneHot(0, 2);
+        double[] s1 = oneHot(1, 2);
+        for (int copy = 0; copy < 60; copy++) {
+            for (DqnLearner l : List.of(masked, unmasked)) {
+                l.add(new Transition(s1, 0, 1.0, null, true, 0.5, 0, "low"));
+                l.add(new Transition(s1, 1, 10.0, null, true, 0.5, 0, "high"));
+            }
+            masked.add(
+                    new Transition(s0, 0, 0.0, s1, new boolean[] {true, false}, false, 1, 0, "m"));
+            unmasked.add(new Transition(s0, 0, 0.0, s1, false, 1, 0, "u"));
+        }
+        masked.train(Integer.MAX_VALUE);
+        unmasked.train(Integer.MAX_VALUE);
+
+        double[][] q = masked.qValues(new double[][] {s0, s1});
+        assertThat(q[1][0]).isCloseTo(1.0, within(0.3));
+        assertThat(q[1][1]).isCloseTo(10.0, within(1.0));
+        assertThat(q[0][0]).as("Q(s0) with the mask").isCloseTo(gamma * 1.0, within(0.3));
+        assertThat(unmasked.qValues(new double[][] {s0})[0][0])
+                .as("Q(s0) over every action")
+                .isCloseTo(gamma * 10.0, within(1.0));
+    }
+
+    /**
+     * A checkpoint of the format before next-state masks (3: the same bytes without the masks at
+     * the end) still restores, with every action allowed at every s'.
+     */
+    @Test
+    void restoresCheckpointsWrittenBeforeNextStateMasks() {
+        DqnLearner original = new DqnLearner(settings(0.5, 16, 10, 1.0, 9), 4, 3);
+        feed(original, new Random(6), 50, 4, 3);
+        original.train(20);
+        byte[] current = original.checkpoint();
+        byte[] old = java.util.Arrays.copyOf(current, current.length - 50 * 4);
+        java.nio.ByteBuffer.wrap(old).putInt(4, 3);
+
+        DqnLearner restored = DqnLearner.restore(old);
+        assertThat(restored.replaySize()).isEqualTo(50);
+        assertThat(restored.updates()).isEqualTo(20);
+        // feed() gives no masks, which are stored as 0 (all): the restored learner is the same
+        assertThat(restored.checkpoint()).isEqualTo(current);
+        java.nio.ByteBuffer.wrap(old).putInt(4, 2);
+        assertThatThrownBy(() -> DqnLearner.restore(old))
+                .hasMessageContaining("format 2, this release reads 3 and 4");
+    }
+
     /** The plain DQN, with the baseline, and with the baseline and averaged weights. */
     enum Variant {
         PLAIN(false, 0),
@@ -387,6 +444,35 @@ class DqnLearnerTest {
                                                 0,
                                                 "x")))
                 .hasMessageContaining("reward is NaN");
+        double[] three = new double[3];
+        assertThatThrownBy(
+                        () ->
+                                learner.add(
+                                        new Transition(
+                                                three,
+                                                0,
+                                                1,
+                                                three,
+                                                new boolean[3],
+                                                false,
+                                                1,
+                                                0,
+                                                "x")))
+                .hasMessageContaining("next-state mask has 3 actions, expected 2");
+        assertThatThrownBy(
+                        () ->
+                                learner.add(
+                                        new Transition(
+                                                three,
+                                                0,
+                                                1,
+                                                three,
+                                                new boolean[2],
+                                                false,
+                                                1,
+                                                0,
+                                                "x")))
+                .hasMessageContaining("no action allowed at the next state");
         assertThatThrownBy(() -> DqnLearner.restore(new byte[] {1, 2, 3, 4}))
                 .isInstanceOf(IllegalArgumentException.class);
     }
