@@ -88,6 +88,7 @@ final class RunSummary {
         loop.sent().forEach(sentBy::put);
         j.put("rewards_matured", tally.outcomes());
         j.put("reward_sum", tally.rewardSum());
+        j.put("rewards_matured_terminal", tally.terminalOutcomes());
         Map<Long, Long> versions = tally.policyVersionsByWindow();
         j.put(
                 "policy_versions",

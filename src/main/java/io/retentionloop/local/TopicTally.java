@@ -130,6 +130,7 @@ final class TopicTally implements AutoCloseable {
     private final AtomicLong outcomes = new AtomicLong();
     private final Set<String> seenOutcomes = new HashSet<>();
     private double rewardSum;
+    private long terminalOutcomes;
     private final com.fasterxml.jackson.databind.ObjectMapper json =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -185,6 +186,9 @@ final class TopicTally implements AutoCloseable {
         if (seenOutcomes.add(o.get("decision_id").asText())) {
             outcomes.incrementAndGet();
             rewardSum += o.get("reward").asDouble();
+            if (o.path("done").asBoolean(false)) {
+                terminalOutcomes++;
+            }
         }
     }
 
@@ -238,6 +242,11 @@ final class TopicTally implements AutoCloseable {
 
     synchronized long outcomes() {
         return outcomes.get();
+    }
+
+    /** Matured outcomes without a next state (the user expired, or none came in time). */
+    synchronized long terminalOutcomes() {
+        return terminalOutcomes;
     }
 
     synchronized double rewardSum() {
