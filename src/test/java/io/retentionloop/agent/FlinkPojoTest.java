@@ -42,9 +42,11 @@ class FlinkPojoTest {
                         .open(DecisionJsonTest.decision(), new double[] {1, 2, 3}, catalogue);
         p.revenue = 12.5;
         p.baseline = 7.5;
-        p.offerNextState(new double[] {4, 5, 6}, 3.25);
+        p.offerNextState(
+                new double[] {4, 5, 6}, 3.25, new boolean[] {true, false, true, true, false});
         PendingDecision back = roundTrip(p, PendingDecision.class);
         assertThat(back).usingRecursiveComparison().isEqualTo(p);
+        assertThat(back.nextAllowed).containsExactly(true, false, true, true, false);
 
         InterventionHistory h = InterventionHistory.create(catalogue);
         h.recordSend(catalogue, 1, 1000L);
