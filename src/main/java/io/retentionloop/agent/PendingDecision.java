@@ -67,12 +67,7 @@ public class PendingDecision {
 
     /** Sets s' unless it is already set (the first window after the decision is the next one). */
     public boolean offerNextState(double[] s) {
-        return offerNextState(s, Double.NaN);
-    }
-
-    /** Sets s' and its baseline unless s' is already set. */
-    public boolean offerNextState(double[] s, double baselineThere) {
-        return offerNextState(s, baselineThere, null);
+        return offerNextState(s, Double.NaN, null);
     }
 
     /** Sets s', its baseline and the actions allowed there, unless s' is already set. */

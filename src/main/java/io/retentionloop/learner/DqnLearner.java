@@ -236,9 +236,11 @@ public final class DqnLearner {
         float[] states = new float[b * stateSize];
         float[] next = new float[b * stateSize];
         int[] slots = new int[b];
+        int[] masks = new int[b];
         for (int i = 0; i < b; i++) {
             slots[i] = rng.nextInt(replay.size());
             replay.copyStates(slots[i], states, next, i);
+            masks[i] = replay.nextMask(slots[i]);
         }
         stateMoments.standardize(states, b);
         stateMoments.standardize(next, b);
@@ -260,10 +262,6 @@ public final class DqnLearner {
                             replay.done(slots[i]));
             sars.setNextObservation(new Observation(n.getRow(i, true)));
             batch.add(sars);
-        }
-        int[] masks = new int[b];
-        for (int i = 0; i < b; i++) {
-            masks[i] = replay.nextMask(slots[i]);
         }
         algorithm.nextMasks(masks);
         rule.update(batch);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -445,34 +446,19 @@ class DqnLearnerTest {
                                                 "x")))
                 .hasMessageContaining("reward is NaN");
         double[] three = new double[3];
-        assertThatThrownBy(
-                        () ->
-                                learner.add(
-                                        new Transition(
-                                                three,
-                                                0,
-                                                1,
-                                                three,
-                                                new boolean[3],
-                                                false,
-                                                1,
-                                                0,
-                                                "x")))
-                .hasMessageContaining("next-state mask has 3 actions, expected 2");
-        assertThatThrownBy(
-                        () ->
-                                learner.add(
-                                        new Transition(
-                                                three,
-                                                0,
-                                                1,
-                                                three,
-                                                new boolean[2],
-                                                false,
-                                                1,
-                                                0,
-                                                "x")))
-                .hasMessageContaining("no action allowed at the next state");
+        Map<String, boolean[]> badMasks =
+                Map.of(
+                        "next-state mask has 3 actions, expected 2", new boolean[3],
+                        "no action allowed at the next state", new boolean[2]);
+        badMasks.forEach(
+                (message, mask) ->
+                        assertThatThrownBy(
+                                        () ->
+                                                learner.add(
+                                                        new Transition(
+                                                                three, 0, 1, three, mask, false, 1,
+                                                                0, "x")))
+                                .hasMessageContaining(message));
         assertThatThrownBy(() -> DqnLearner.restore(new byte[] {1, 2, 3, 4}))
                 .isInstanceOf(IllegalArgumentException.class);
     }
