@@ -6,22 +6,16 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.rl4j.agent.learning.algorithm.dqn.BaseTransitionTDAlgorithm;
-import org.deeplearning4j.rl4j.agent.learning.update.FeaturesLabels;
-import org.deeplearning4j.rl4j.agent.learning.update.UpdateRule;
-import org.deeplearning4j.rl4j.experience.StateActionRewardState;
 import org.deeplearning4j.rl4j.network.dqn.DQN;
-import org.deeplearning4j.rl4j.observation.Observation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The policy learner: a double DQN with a target network (RL4J's double DQN targets, maximised over
- * the actions allowed at s' only: {@link MaskedDoubleDQN}, fitted by {@code
- * SyncLabelsNeuralNetUpdater} through an {@code UpdateRule}) that learns from transitions handed to
+ * the actions allowed at s' only: {@link MaskedDoubleDQN}, computed on the whole minibatch at once
+ * and fitted by RL4J's {@code SyncLabelsNeuralNetUpdater}) that learns from transitions handed to
  * it, never stepping an environment. Transitions go into a replay buffer; each one earns {@link
  * DqnSettings#updatesPerTransition()} updates, which {@link #train} spends on minibatches sampled
  * uniformly from the buffer.
@@ -75,8 +69,8 @@ public final class DqnLearner {
     private final MultiLayerNetwork onlineNet;
     private ReplayBuffer replay;
     private final Rng rng;
-    private UpdateRule<FeaturesLabels, StateActionRewardState<Integer>> rule;
     private MaskedDoubleDQN algorithm;
+    private ResumableTargetSync sync;
     private long updates;
     private long added;
     private double credit;
@@ -118,7 +112,7 @@ public final class DqnLearner {
         this.replay = new ReplayBuffer(settings.replayCapacity(), stateSize);
         this.stateMoments = new RunningMoments(stateSize);
         this.rng = new Rng(settings.seed() ^ 0x5DEECE66DL);
-        this.rule = updateRule();
+        startUpdates();
         this.baselineNet =
                 settings.baseline()
                         ? DqnNetworks.net(
@@ -135,7 +129,8 @@ public final class DqnLearner {
         this.averageBaseline = averaging && baselineNet != null ? baselineNet.clone() : null;
     }
 
-    private UpdateRule<FeaturesLabels, StateActionRewardState<Integer>> updateRule() {
+    /** The update algorithm and RL4J's updater, in the target-sync phase of {@code updates}. */
+    private void startUpdates() {
         algorithm =
                 new MaskedDoubleDQN(
                         online,
@@ -143,9 +138,7 @@ public final class DqnLearner {
                         BaseTransitionTDAlgorithm.Configuration.builder()
                                 .gamma(settings.gamma())
                                 .build());
-        return new UpdateRule<>(
-                algorithm,
-                new ResumableTargetSync(online, target, settings.targetUpdatePeriod(), updates));
+        sync = new ResumableTargetSync(online, target, settings.targetUpdatePeriod(), updates);
     }
 
     /**
@@ -252,19 +245,13 @@ public final class DqnLearner {
             rewards[i] = replay.reward(slots[i]) / rewardScale;
         }
         double[] shaped = baselineNet == null ? rewards : shaped(s, n, slots, rewards);
-        List<StateActionRewardState<Integer>> batch = new ArrayList<>(b);
+        int[] actions = new int[b];
+        boolean[] terminal = new boolean[b];
         for (int i = 0; i < b; i++) {
-            StateActionRewardState<Integer> sars =
-                    new StateActionRewardState<>(
-                            new Observation(s.getRow(i, true)),
-                            replay.action(slots[i]),
-                            shaped[i],
-                            replay.done(slots[i]));
-            sars.setNextObservation(new Observation(n.getRow(i, true)));
-            batch.add(sars);
+            actions[i] = replay.action(slots[i]);
+            terminal[i] = replay.done(slots[i]);
         }
-        algorithm.nextMasks(masks);
-        rule.update(batch);
+        sync.update(algorithm.compute(s, n, actions, shaped, terminal, masks));
         updates++;
         // RL4J's labels equal the network's own outputs except at the taken action, and DL4J's
         // MSE averages over outputs: the score times the action count is the mean squared TD error
@@ -456,7 +443,7 @@ public final class DqnLearner {
             if (l.replay.capacity() != settings.replayCapacity()) {
                 throw new IllegalArgumentException("replay capacity does not match the settings");
             }
-            l.rule = l.updateRule();
+            l.startUpdates();
             return l;
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt learner checkpoint: " + e.getMessage(), e);

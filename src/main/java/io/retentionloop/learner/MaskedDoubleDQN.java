@@ -3,7 +3,11 @@ package io.retentionloop.learner;
 import org.deeplearning4j.rl4j.agent.learning.algorithm.dqn.BaseDQNAlgorithm;
 import org.deeplearning4j.rl4j.agent.learning.algorithm.dqn.BaseTransitionTDAlgorithm;
 import org.deeplearning4j.rl4j.agent.learning.update.Features;
+import org.deeplearning4j.rl4j.agent.learning.update.FeaturesLabels;
+import org.deeplearning4j.rl4j.network.CommonOutputNames;
 import org.deeplearning4j.rl4j.network.IOutputNeuralNet;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * RL4J's double DQN target, r + γ·Q_target(s', argmax_a Q(s', a)), with the argmax taken only over
@@ -14,11 +18,20 @@ import org.deeplearning4j.rl4j.network.IOutputNeuralNet;
  * looks better than it is because the next state's coupon output, which cannot be used, is high).
  * {@link #nextMasks} sets the allowed actions of each row of the next minibatch, as a bit set (bit
  * a = action a); 0, or no masks, means every action.
+ *
+ * <p>{@link #compute(INDArray, INDArray, int[], double[], boolean[], int[])} is RL4J's {@code
+ * compute} for a minibatch that is already in two matrices: RL4J's own takes a list of transitions
+ * and copies each observation into its feature matrix, reads each next-state value and writes each
+ * label as a separate ND4J call, about 0.13 ms per transition (two thirds of an update of 128 on
+ * this CPU). The labels are the same: the online network's Q-values with the taken action's
+ * replaced by its target.
  */
 final class MaskedDoubleDQN extends BaseDQNAlgorithm {
 
     private int[] masks;
     private int[] best;
+    private float[] targetNext;
+    private int columns;
 
     MaskedDoubleDQN(
             IOutputNeuralNet qNetwork,
@@ -32,19 +45,52 @@ final class MaskedDoubleDQN extends BaseDQNAlgorithm {
         this.masks = masks;
     }
 
+    /**
+     * The features and labels of one update on a minibatch of {@code rows} transitions.
+     *
+     * @param states s, one row per transition
+     * @param next s', one row per transition (any values where the transition is terminal)
+     * @param actions the action taken in each row
+     * @param rewards the reward of each row (in the network's units)
+     * @param terminal whether each row ends without a next state
+     * @param masks the actions allowed at each row's s' (bit sets; 0 = all), or null for all
+     */
+    FeaturesLabels compute(
+            INDArray states,
+            INDArray next,
+            int[] actions,
+            double[] rewards,
+            boolean[] terminal,
+            int[] masks) {
+        Features features = new Features(new INDArray[] {states});
+        nextMasks(masks);
+        initComputation(features, new Features(new INDArray[] {next}));
+        INDArray q = qNetwork.output(features).get(CommonOutputNames.QValues);
+        float[] labels = q.dup('c').data().asFloat();
+        for (int i = 0; i < actions.length; i++) {
+            labels[i * columns + actions[i]] = (float) computeTarget(i, rewards[i], terminal[i]);
+        }
+        FeaturesLabels out = new FeaturesLabels(features);
+        out.putLabels(
+                CommonOutputNames.QValues,
+                Nd4j.create(labels, q.shape(), 'c').castTo(q.dataType()));
+        return out;
+    }
+
     @Override
     protected void initComputation(Features features, Features nextFeatures) {
         super.initComputation(features, nextFeatures);
         int rows = (int) qNetworkNextFeatures.rows();
-        int actions = (int) qNetworkNextFeatures.columns();
+        columns = (int) qNetworkNextFeatures.columns();
         float[] q = qNetworkNextFeatures.dup('c').data().asFloat();
+        targetNext = targetQNetworkNextFeatures.dup('c').data().asFloat();
         best = new int[rows];
         for (int i = 0; i < rows; i++) {
             int mask = masks == null || masks[i] == 0 ? -1 : masks[i];
             int arg = -1;
-            for (int a = 0; a < actions; a++) {
+            for (int a = 0; a < columns; a++) {
                 if ((mask >>> a & 1) != 0
-                        && (arg < 0 || q[i * actions + a] > q[i * actions + arg])) {
+                        && (arg < 0 || q[i * columns + a] > q[i * columns + arg])) {
                     arg = a;
                 }
             }
@@ -57,6 +103,6 @@ final class MaskedDoubleDQN extends BaseDQNAlgorithm {
         if (isTerminal) {
             return reward;
         }
-        return reward + gamma * targetQNetworkNextFeatures.getDouble(batchIdx, best[batchIdx]);
+        return reward + gamma * targetNext[batchIdx * columns + best[batchIdx]];
     }
 }
