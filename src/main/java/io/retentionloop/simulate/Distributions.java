@@ -3,17 +3,17 @@ package io.retentionloop.simulate;
 import java.util.SplittableRandom;
 
 /** The few random variates the world needs, drawn from a caller-owned generator. */
-final class Distributions {
+public final class Distributions {
 
     private Distributions() {}
 
     /** Exponential with mean 1: the hazard a Poisson clock must accumulate before it fires. */
-    static double unitExponential(SplittableRandom rng) {
+    public static double unitExponential(SplittableRandom rng) {
         return -Math.log(1.0 - rng.nextDouble());
     }
 
     /** Gamma with this shape and rate (mean shape / rate), by Marsaglia and Tsang (2000). */
-    static double gamma(SplittableRandom rng, double shape, double rate) {
+    public static double gamma(SplittableRandom rng, double shape, double rate) {
         if (shape < 1) {
             // boost: Gamma(a) = Gamma(a + 1) · U^(1/a)
             double u = 1.0 - rng.nextDouble();
