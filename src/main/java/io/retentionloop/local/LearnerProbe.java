@@ -39,7 +39,7 @@ public final class LearnerProbe {
     private final int segments;
     private final int actions;
 
-    private LearnerProbe(WorldConfig world) {
+    LearnerProbe(WorldConfig world) {
         this.world = world;
         this.segments = world.segments().size();
         this.actions = world.actions().size();
@@ -85,7 +85,11 @@ public final class LearnerProbe {
         return args[i + 1];
     }
 
-    private void run(DqnSettings settings, int samples, long seed, boolean noiseFree) {
+    /**
+     * Trains a learner with {@code settings} on {@code samples} decisions, prints the report and
+     * returns the greedy policy's share of the best action's gain over random.
+     */
+    double run(DqnSettings settings, int samples, long seed, boolean noiseFree) {
         int stateSize = segments + 2 + NUISANCE;
         DqnLearner learner = new DqnLearner(settings, stateSize, actions);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -168,6 +172,7 @@ public final class LearnerProbe {
             }
             System.out.println(line);
         }
+        return (greedy - random) / (best - random);
     }
 
     private User user(SplittableRandom rng) {
