@@ -113,6 +113,21 @@ public record DqnSettings(
                 averaging);
     }
 
+    public DqnSettings withUpdatesPerTransition(double perTransition) {
+        return new DqnSettings(
+                gamma,
+                learningRate,
+                hiddenLayers,
+                hiddenUnits,
+                batchSize,
+                replayCapacity,
+                targetUpdatePeriod,
+                perTransition,
+                seed,
+                baseline,
+                averaging);
+    }
+
     public DqnSettings withSeed(long s) {
         return new DqnSettings(
                 gamma,

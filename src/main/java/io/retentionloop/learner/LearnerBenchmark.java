@@ -48,21 +48,7 @@ public final class LearnerBenchmark {
         // enough credit for the warm-up and the measurement, whatever the configured rate
         double credit = Math.max(settings.updatesPerTransition(), (updates + 200.0) / transitions);
         DqnLearner learner =
-                new DqnLearner(
-                        new DqnSettings(
-                                settings.gamma(),
-                                settings.learningRate(),
-                                settings.hiddenLayers(),
-                                settings.hiddenUnits(),
-                                settings.batchSize(),
-                                settings.replayCapacity(),
-                                settings.targetUpdatePeriod(),
-                                credit,
-                                settings.seed(),
-                                settings.baseline(),
-                                settings.averaging()),
-                        stateSize,
-                        actions);
+                new DqnLearner(settings.withUpdatesPerTransition(credit), stateSize, actions);
         Random rnd = new Random(1);
         for (int i = 0; i < transitions; i++) {
             boolean[] allowed = new boolean[actions];

@@ -140,6 +140,7 @@ public final class LearnerProbe {
             best += top;
             greedy += expected(u, chosen) - expected(u, 0);
         }
+        double share = (greedy - random) / (best - random);
         System.out.printf(
                 Locale.ROOT,
                 "%,d samples (%s), %,d updates of batch %d, lr %s, reward rms %.1f, %.0f s%n"
@@ -152,7 +153,7 @@ public final class LearnerProbe {
                 settings.learningRate(),
                 Math.sqrt(squares / samples),
                 seconds,
-                (greedy - random) / (best - random),
+                share,
                 greedy / test,
                 best / test,
                 random / test);
@@ -172,17 +173,11 @@ public final class LearnerProbe {
             }
             System.out.println(line);
         }
-        return (greedy - random) / (best - random);
+        return share;
     }
 
     private User user(SplittableRandom rng) {
-        double pick = rng.nextDouble();
-        int s = 0;
-        double cumulative = world.segments().get(0).share();
-        while (pick > cumulative && s < segments - 1) {
-            s++;
-            cumulative += world.segments().get(s).share();
-        }
+        int s = world.segmentAt(rng.nextDouble());
         Segment seg = world.segments().get(s);
         double rate =
                 Distributions.gamma(rng, seg.purchaseRate().shape(), seg.purchaseRate().rate());

@@ -31,7 +31,7 @@ final class Population {
                 new SplittableRandom(Distributions.seed(seed, index, BEHAVIOUR_STREAM));
         SplittableRandom noise =
                 new SplittableRandom(Distributions.seed(seed, index, NOISE_STREAM));
-        int segment = pickSegment(config, rng.nextDouble());
+        int segment = config.segmentAt(rng.nextDouble());
         Segment s = config.segments().get(segment);
         double rate = Distributions.gamma(rng, s.purchaseRate().shape(), s.purchaseRate().rate());
         double dropout = Distributions.beta(rng, s.dropout().a(), s.dropout().b());
@@ -41,17 +41,6 @@ final class Population {
                         ? 0
                         : rng.nextDouble() * config.arrivalDays() * UserBehaviour.DAY_MILLIS;
         return new User(index, segment, rate, dropout, spendRate, arrival, rng, noise);
-    }
-
-    private static int pickSegment(WorldConfig config, double u) {
-        double cumulative = 0;
-        for (int i = 0; i < config.segments().size(); i++) {
-            cumulative += config.segments().get(i).share();
-            if (u < cumulative) {
-                return i;
-            }
-        }
-        return config.segments().size() - 1; // shares sum to 1 up to rounding
     }
 
     int size() {

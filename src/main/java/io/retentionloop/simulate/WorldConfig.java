@@ -27,6 +27,18 @@ public record WorldConfig(
     /** The id of the action that does nothing; every catalogue has it. */
     public static final String NO_ACTION = "none";
 
+    /** The index of the segment a uniform draw {@code u} in [0, 1) falls into, by share. */
+    public int segmentAt(double u) {
+        double cumulative = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            cumulative += segments.get(i).share();
+            if (u < cumulative) {
+                return i;
+            }
+        }
+        return segments.size() - 1; // shares sum to 1 up to rounding
+    }
+
     private static final YAMLMapper MAPPER =
             YAMLMapper.builder()
                     .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
