@@ -85,7 +85,9 @@ CREATE TABLE outcomes (
   purchases       INT,                -- purchases in the horizon
   revenue         DOUBLE,             -- their amount
   refunds         DOUBLE,
-  cost            DOUBLE,             -- fixed cost + revenue share of the action
+  cost            DOUBLE,             -- fixed cost + revenue share of the offer in force
+  carried_action  STRING,             -- for a none: an earlier offer still running, or NULL
+  carried_cost    DOUBLE,             -- its revenue share, part of cost
   reward          DOUBLE,             -- revenue - refunds - cost
   done            BOOLEAN,
   WATERMARK FOR matures_at AS matures_at - INTERVAL '1' HOUR

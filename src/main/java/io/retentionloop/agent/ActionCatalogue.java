@@ -40,7 +40,7 @@ public final class ActionCatalogue implements Serializable {
 
     private static final Set<String> TOP_KEYS = Set.of("frequency_cap", "actions");
     private static final Set<String> ACTION_KEYS =
-            Set.of("id", "description", "cost", "eligible_stages", "cooldown");
+            Set.of("id", "description", "cost", "eligible_stages", "cooldown", "valid_for");
     private static final Set<String> COST_KEYS = Set.of("fixed", "revenue_share");
     private static final Set<String> CAP_KEYS = Set.of("max", "per");
 
@@ -58,7 +58,13 @@ public final class ActionCatalogue implements Serializable {
             double revenueShare,
             Set<LifecycleStage> eligibleStages,
             /** The same action is not sent to the same user again within this. */
-            Duration cooldown)
+            Duration cooldown,
+            /**
+             * How long the offer stays in force after the send (a coupon's validity), so how long
+             * its revenue share applies, unless a later action to the user replaces it; zero: for
+             * the decision's reward horizon.
+             */
+            Duration validFor)
             implements Serializable {
 
         public Action {
@@ -225,7 +231,11 @@ public final class ActionCatalogue implements Serializable {
                 none && !node.has("cooldown")
                         ? Duration.ZERO
                         : duration(required(node, "cooldown", at + "."), at + ".cooldown");
-        return new Action(id, description, fixed, share, stages, cooldown);
+        Duration validFor =
+                node.has("valid_for")
+                        ? duration(node.get("valid_for"), at + ".valid_for")
+                        : Duration.ZERO;
+        return new Action(id, description, fixed, share, stages, cooldown, validFor);
     }
 
     private static void validate(List<Action> actions, FrequencyCap cap, String root) {
@@ -254,6 +264,9 @@ public final class ActionCatalogue implements Serializable {
             require(
                     !a.cooldown().isNegative(),
                     at + ".cooldown must not be negative, was " + a.cooldown());
+            require(
+                    !a.validFor().isNegative(),
+                    at + ".valid_for must not be negative, was " + a.validFor());
             if (a.isNone()) {
                 require(
                         a.fixedCost() == 0 && a.revenueShare() == 0,
@@ -262,6 +275,7 @@ public final class ActionCatalogue implements Serializable {
                         a.eligibleStages().size() == LifecycleStage.values().length,
                         at + " ('none') must be eligible in every stage");
                 require(a.cooldown().isZero(), at + " ('none') must not have a cooldown");
+                require(a.validFor().isZero(), at + " ('none') must not have valid_for");
             } else {
                 require(
                         !a.eligibleStages().isEmpty(),

@@ -80,6 +80,20 @@ public class InterventionHistory {
         return slot < 0 ? NEVER : lastSentAt[slot];
     }
 
+    /** The action sent last (the latest send of any action), or -1 when none was ever sent. */
+    public int latestSend(ActionCatalogue catalogue) {
+        int latest = -1;
+        long latestAt = NEVER;
+        for (int a = 1; a < catalogue.size(); a++) {
+            long at = lastSentAt(catalogue, a);
+            if (at != NEVER && (latest < 0 || at > latestAt)) {
+                latest = a;
+                latestAt = at;
+            }
+        }
+        return latest;
+    }
+
     /** How often {@code action} was ever sent. */
     public int sends(ActionCatalogue catalogue, int action) {
         int slot = slot(catalogue, action);

@@ -24,8 +24,17 @@ public class Outcome {
     public double revenue;
     public double refunds;
 
-    /** Fixed cost plus revenue share of the attributed revenue. */
+    /**
+     * Costs incurred in the horizon: the action's fixed cost plus the revenue share of the offer in
+     * force ({@link RewardAttribution}), {@link #carriedCost} included.
+     */
     public double cost;
+
+    /** For a {@code none}: the earlier action whose offer still ran in the horizon, or null. */
+    public String carriedAction;
+
+    /** The part of {@link #cost} that is {@link #carriedAction}'s revenue share; else 0. */
+    public double carriedCost;
 
     /** revenue − refunds − cost. */
     public double reward;

@@ -11,8 +11,10 @@ import java.time.Instant;
  * JSON form of an {@link Outcome} on the {@code outcomes} topic: {@code schema_version}, {@code
  * decision_id}, {@code user_id}, {@code window_end} and {@code matures_at} (ISO), {@code action},
  * {@code action_index}, {@code propensity}, {@code policy_version}, {@code control_group}, {@code
- * purchases}, {@code revenue}, {@code refunds}, {@code cost}, {@code reward} (= revenue − refunds −
- * cost) and {@code done}.
+ * purchases}, {@code revenue}, {@code refunds}, {@code cost} (every cost incurred in the horizon),
+ * {@code carried_action} and {@code carried_cost} (for a {@code none}: an earlier action whose
+ * offer still ran, and its revenue share, part of cost; null and 0 otherwise), {@code reward} (=
+ * revenue − refunds − cost) and {@code done}.
  */
 public final class OutcomeJson {
 
@@ -38,6 +40,8 @@ public final class OutcomeJson {
         n.put("revenue", o.revenue);
         n.put("refunds", o.refunds);
         n.put("cost", o.cost);
+        n.put("carried_action", o.carriedAction);
+        n.put("carried_cost", o.carriedCost);
         n.put("reward", o.reward);
         n.put("done", o.done);
         try {
@@ -68,6 +72,9 @@ public final class OutcomeJson {
         o.revenue = n.path("revenue").asDouble();
         o.refunds = n.path("refunds").asDouble();
         o.cost = n.path("cost").asDouble();
+        JsonNode carried = n.path("carried_action");
+        o.carriedAction = carried.isTextual() ? carried.asText() : null;
+        o.carriedCost = n.path("carried_cost").asDouble();
         o.reward = n.path("reward").asDouble();
         o.done = n.path("done").asBoolean();
         return o;

@@ -38,8 +38,33 @@ public class PendingDecision {
     /** The action's fixed cost, as the catalogue said at the decision. */
     public double fixedCost;
 
-    /** The action's revenue share, as the catalogue said at the decision. */
+    /**
+     * The revenue share charged in this decision's horizon, as the catalogue said at the decision:
+     * its own action's, or for a {@code none} the share of an earlier offer still in force ({@link
+     * #carriedAction}).
+     */
     public double revenueShare;
+
+    /**
+     * The share applies to net revenue in ({@code shareFrom}, {@code shareUntil}], a part of the
+     * horizon; both 0 (decisions kept by releases before it): the whole horizon.
+     */
+    public long shareFrom;
+
+    /** See {@link #shareFrom}. */
+    public long shareUntil;
+
+    /** Sum of purchase amounts in the share's interval. */
+    public double shareRevenue;
+
+    /** Sum of refund amounts in the share's interval. */
+    public double shareRefunds;
+
+    /**
+     * The earlier action whose offer is still in force in this horizon and whose share this
+     * decision (a {@code none}) is charged, or null.
+     */
+    public String carriedAction;
 
     /**
      * What the value model expected the user to spend in (t, t + H] anyway, subtracted from the
@@ -60,9 +85,20 @@ public class PendingDecision {
         return revenue - refunds;
     }
 
-    /** The action's cost given the revenue attributed so far. */
+    /** The cost charged to the decision given the revenue attributed so far. */
     public double cost() {
-        return fixedCost + revenueShare * Math.max(0, attributedRevenue());
+        return fixedCost + shareCost();
+    }
+
+    /** The revenue share's part of {@link #cost()}. */
+    public double shareCost() {
+        double base = shareUntil == 0 ? attributedRevenue() : shareRevenue - shareRefunds;
+        return revenueShare * Math.max(0, base);
+    }
+
+    /** Whether an event at {@code eventTime} falls in the share's interval. */
+    boolean inShare(long eventTime) {
+        return shareUntil != 0 && eventTime > shareFrom && eventTime <= shareUntil;
     }
 
     /** Sets s' unless it is already set (the first window after the decision is the next one). */

@@ -424,7 +424,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         }
         history.update(h);
 
-        PendingDecision p = attribution.open(d, state, catalogue);
+        PendingDecision p = attribution.open(d, state, catalogue, h);
         p.baseline = baseline(w);
         List<Event> keep = new ArrayList<>();
         for (Event e : lookahead.get()) {

@@ -30,11 +30,13 @@ import java.util.List;
  *       1</td></tr>
  *   <tr><td>F+8</td><td>purchases_per_week</td><td>ln(1 + lifetime purchases / tenure in
  *       weeks)</td></tr>
- *   <tr><td>F+9+2(i-1)</td><td>since_last_&lt;action i&gt;</td><td>days since action i
+ *   <tr><td>F+9+3(i-1)</td><td>since_last_&lt;action i&gt;</td><td>days since action i
  *       (i = 1 .. n-1, {@code none} left out) was last sent / {@value #SINCE_CAP_DAYS}, capped at
  *       1; 1 if never</td></tr>
- *   <tr><td>F+10+2(i-1)</td><td>recent_&lt;action i&gt;</td><td>ln(1 + sends of action i in the
+ *   <tr><td>F+10+3(i-1)</td><td>recent_&lt;action i&gt;</td><td>ln(1 + sends of action i in the
  *       last {@value #RECENT_DAYS} days)</td></tr>
+ *   <tr><td>F+11+3(i-1)</td><td>fresh_&lt;action i&gt;</td><td>exp(−days since action i was
+ *       last sent / {@value #FRESH_DAYS}); 0 if never</td></tr>
  * </table>
  *
  * <p>The engagement rates tell apart users whose recency, frequency and spend look alike but who
@@ -42,7 +44,13 @@ import java.util.List;
  * the noise-free truth reaches 80% of the oracle without them and 86% with them ({@code
  * policy-ceiling}, README "Policies and the closed loop").
  *
- * <p>F = {@link Features#SIZE}; {@link #size()} = F + 9 + 2(n-1). Changing the layout changes
+ * <p>The freshness of each action is on the scale of the weekly decisions: an action sent one
+ * window ago reads 0.37, two windows ago 0.14, where days / {@value #SINCE_CAP_DAYS} tells them
+ * apart by 0.08 only. An action whose effect lasts beyond one window (a coupon valid for two weeks)
+ * makes the next window's revenue depend on it whatever is chosen then, and an action sent then may
+ * replace it; without a clear signal the learner credits that revenue to the next action.
+ *
+ * <p>F = {@link Features#SIZE}; {@link #size()} = F + 9 + 3(n-1). Changing the layout changes
  * {@link #VERSION}; published policies are tied to the state size.
  */
 public final class StateEncoder implements Serializable {
@@ -50,7 +58,7 @@ public final class StateEncoder implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Version of this layout, to be recorded with policies. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** Days since the last send are capped here (and scaled by it). */
     public static final int SINCE_CAP_DAYS = 90;
@@ -58,9 +66,13 @@ public final class StateEncoder implements Serializable {
     /** Sends are counted over this many days back. */
     public static final int RECENT_DAYS = 30;
 
+    /** Time constant, in days, of an action's freshness. */
+    public static final int FRESH_DAYS = 7;
+
     private static final long DAY_MS = 86_400_000L;
     private static final int VALUE_FIELDS = 5;
     private static final int ENGAGEMENT_FIELDS = 4;
+    private static final int HISTORY_FIELDS = 3;
 
     private final ActionCatalogue catalogue;
     private final boolean[] rawFeature;
@@ -75,7 +87,10 @@ public final class StateEncoder implements Serializable {
 
     /** Length of every encoded state. */
     public int size() {
-        return Features.SIZE + VALUE_FIELDS + ENGAGEMENT_FIELDS + 2 * (catalogue.size() - 1);
+        return Features.SIZE
+                + VALUE_FIELDS
+                + ENGAGEMENT_FIELDS
+                + HISTORY_FIELDS * (catalogue.size() - 1);
     }
 
     /** The name of every position, in order. */
@@ -95,6 +110,7 @@ public final class StateEncoder implements Serializable {
         for (int a = 1; a < catalogue.size(); a++) {
             names.add("since_last_" + catalogue.id(a));
             names.add("recent_" + catalogue.id(a));
+            names.add("fresh_" + catalogue.id(a));
         }
         return names;
     }
@@ -148,12 +164,11 @@ public final class StateEncoder implements Serializable {
         long recentFrom = now - RECENT_DAYS * DAY_MS;
         for (int a = 1; a < catalogue.size(); a++) {
             long last = h == null ? InterventionHistory.NEVER : h.lastSentAt(catalogue, a);
-            double days =
-                    last == InterventionHistory.NEVER
-                            ? SINCE_CAP_DAYS
-                            : Math.max(0, (now - last) / (double) DAY_MS);
+            boolean never = last == InterventionHistory.NEVER;
+            double days = never ? SINCE_CAP_DAYS : Math.max(0, (now - last) / (double) DAY_MS);
             s[at++] = Math.min(days, SINCE_CAP_DAYS) / SINCE_CAP_DAYS;
             s[at++] = h == null ? 0 : Math.log1p(h.sendsWithin(catalogue, a, recentFrom, now));
+            s[at++] = never ? 0 : Math.exp(-days / FRESH_DAYS);
         }
         return s;
     }

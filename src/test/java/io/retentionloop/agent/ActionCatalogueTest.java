@@ -40,6 +40,12 @@ class ActionCatalogueTest {
             ActionCatalogue.Action a = c.get(c.indexOf(w.id()));
             assertThat(a.fixedCost()).as(w.id()).isEqualTo(w.cost().fixed());
             assertThat(a.revenueShare()).as(w.id()).isEqualTo(w.cost().revenueShare());
+            if (a.revenueShare() > 0) {
+                // the share is paid on purchases while the world's effect runs
+                assertThat(a.validFor())
+                        .as(w.id())
+                        .isEqualTo(Duration.ofHours(Math.round(24 * w.effectDays())));
+            }
         }
         assertThat(c.get(0).isNone()).isTrue();
         assertThat(c.get(0).eligibleStages()).containsExactlyInAnyOrder(LifecycleStage.values());
@@ -63,6 +69,15 @@ class ActionCatalogueTest {
         assertThat(c.get(1).eligibleStages())
                 .containsExactlyInAnyOrder(LifecycleStage.ACTIVE, LifecycleStage.AT_RISK);
         assertThat(c.get(1).cooldown()).isEqualTo(Duration.ofDays(7));
+        assertThat(c.get(1).validFor()).as("not set: the reward horizon").isZero();
+        assertThat(
+                        ActionCatalogue.parse(
+                                        VALID.replace(
+                                                "cooldown: 7d", "cooldown: 7d\n    valid_for: 21d"),
+                                        "t")
+                                .get(1)
+                                .validFor())
+                .isEqualTo(Duration.ofDays(21));
         assertThat(c.indexOf("email")).isEqualTo(1);
         assertThat(c.indexOf("sms")).isEqualTo(-1);
     }
@@ -105,6 +120,18 @@ class ActionCatalogueTest {
         assertInvalid(
                 VALID.replace("cooldown: 7d", "cooldown: a week"),
                 "actions[1].cooldown must be a duration such as 14d");
+    }
+
+    @Test
+    void rejectsBadValidFor() {
+        assertInvalid(
+                VALID.replace("cooldown: 7d", "cooldown: 7d\n    valid_for: soon"),
+                "actions[1].valid_for must be a duration such as 14d");
+        assertInvalid(
+                VALID.replace(
+                        "cost: {fixed: 0, revenue_share: 0}",
+                        "cost: {fixed: 0, revenue_share: 0}\n    valid_for: 7d"),
+                "actions[0] ('none') must not have valid_for");
     }
 
     @Test

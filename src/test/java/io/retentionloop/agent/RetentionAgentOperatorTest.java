@@ -172,6 +172,43 @@ class RetentionAgentOperatorTest {
         }
     }
 
+    @Test
+    void aCouponsSecondWeekIsChargedToTheNextWindowsReward() throws Exception {
+        AgentSettings settings =
+                AgentSettings.defaults().withControlShare(0).withHorizon(Duration.ofDays(7));
+        try (var h = harness(settings, "fixed:coupon10")) {
+            h.processElement1(window("a", T, 50));
+            h.processWatermark1(new Watermark(T));
+            h.processElement1(purchase("a", T + 2 * DAY, 20));
+            h.processElement1(purchase("a", T + 9 * DAY, 30));
+            h.processElement1(window("a", T + 7 * DAY, 50)); // coupon on cooldown: none
+            h.processWatermark1(new Watermark(T + 7 * DAY));
+            h.processElement1(window("a", T + 14 * DAY, 50));
+            h.processWatermark1(new Watermark(T + 16 * DAY));
+            List<Outcome> outcomes =
+                    h.getSideOutput(RetentionAgentOperator.OUTCOMES).stream()
+                            .map(StreamRecord::getValue)
+                            .collect(Collectors.toList());
+            assertThat(outcomes).extracting(o -> o.actionId).containsExactly("coupon10", "none");
+            Outcome coupon = outcomes.get(0);
+            Outcome next = outcomes.get(1);
+            assertThat(coupon.cost).isCloseTo(2.0, within(1e-9));
+            assertThat(coupon.carriedAction).isNull();
+            assertThat(next.carriedAction).isEqualTo("coupon10");
+            assertThat(next.carriedCost).isCloseTo(3.0, within(1e-9));
+            assertThat(next.reward).isCloseTo(30 - 3.0, within(1e-9));
+            var rewards =
+                    h.getSideOutput(RetentionAgentOperator.TRANSITIONS).stream()
+                            .map(r -> r.getValue().reward)
+                            .collect(Collectors.toList());
+            // the learner's rewards are shaped by the value model's baseline, here the same in
+            // every window: they differ as the outcomes do
+            assertThat(rewards).hasSize(2);
+            assertThat(rewards.get(1) - rewards.get(0))
+                    .isCloseTo(next.reward - coupon.reward, within(1e-9));
+        }
+    }
+
     /** The transition says which actions the next state allows, for the learner's target. */
     @Test
     void transitionsCarryTheActionsAllowedAtTheNextState() throws Exception {

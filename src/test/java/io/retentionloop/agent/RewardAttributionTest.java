@@ -93,6 +93,87 @@ class RewardAttributionTest {
         assertThat(p.revenueShare).isEqualTo(0.15);
     }
 
+    /** Weekly windows with the default horizon of one week, as the job runs by default. */
+    private final RewardAttribution weekly =
+            new RewardAttribution(AgentSettings.defaults().withHorizon(Duration.ofDays(7)));
+
+    private PendingDecision weekly(String action, long windowEnd, InterventionHistory h) {
+        Decision d = DecisionJsonTest.decision();
+        d.windowEnd = windowEnd;
+        d.actionIndex = catalogue.indexOf(action);
+        d.actionId = action;
+        h.recordSend(catalogue, d.actionIndex, windowEnd);
+        return weekly.open(d, new double[] {1, 2}, catalogue, h);
+    }
+
+    @Test
+    void aCouponValidTwoWeeksChargesItsSecondWeekToTheNextWindow() {
+        assertThat(catalogue.get(catalogue.indexOf("coupon10")).validFor())
+                .isEqualTo(Duration.ofDays(14));
+        InterventionHistory h = InterventionHistory.create(catalogue);
+        long t = DecisionJsonTest.decision().windowEnd;
+        PendingDecision coupon = weekly("coupon10", t, h);
+        PendingDecision next = weekly("none", t + 7 * DAY, h);
+        PendingDecision third = weekly("none", t + 14 * DAY, h);
+        for (long day = 1; day <= 21; day++) {
+            for (PendingDecision p : new PendingDecision[] {coupon, next, third}) {
+                weekly.purchase(p, t + day * DAY, 10);
+            }
+        }
+        weekly.refund(next, t + 8 * DAY, 20);
+
+        Outcome first = weekly.mature(coupon, false).outcome();
+        assertThat(first.cost).as("10% of its own week").isCloseTo(7.0, within(1e-9));
+        assertThat(first.carriedAction).isNull();
+        Outcome second = weekly.mature(next, false).outcome();
+        assertThat(second.carriedAction).isEqualTo("coupon10");
+        assertThat(second.carriedCost)
+                .as("10% of the second week, net")
+                .isCloseTo(5.0, within(1e-9));
+        assertThat(second.cost).isEqualTo(second.carriedCost);
+        assertThat(second.reward).isCloseTo(70 - 20 - 5.0, within(1e-9));
+        Outcome after = weekly.mature(third, false).outcome();
+        assertThat(after.carriedAction).as("the offer ended with day 14").isNull();
+        assertThat(after.cost).isZero();
+        assertThat(OutcomeJson.fromJson(OutcomeJson.toJson(second)))
+                .usingRecursiveComparison()
+                .isEqualTo(second);
+    }
+
+    @Test
+    void aLaterSendReplacesTheRunningOffer() {
+        InterventionHistory h = InterventionHistory.create(catalogue);
+        long t = DecisionJsonTest.decision().windowEnd;
+        weekly("free_shipping", t, h);
+        PendingDecision email = weekly("email", t + 7 * DAY, h);
+        weekly.purchase(email, t + 9 * DAY, 100);
+        Outcome o = weekly.mature(email, false).outcome();
+        assertThat(o.carriedAction).isNull();
+        assertThat(o.cost).as("the e-mail's own fixed cost only").isEqualTo(0.05);
+        PendingDecision none = weekly("none", t + 14 * DAY, h);
+        assertThat(none.carriedAction).as("e-mails carry no share").isNull();
+    }
+
+    @Test
+    void anOfferShorterThanTheHorizonStopsCostingWhenItEnds() {
+        PendingDecision coupon = pending("coupon10"); // horizon 28 days, valid 14
+        long t = coupon.decision.windowEnd;
+        attribution.purchase(coupon, t + 3 * DAY, 50);
+        attribution.purchase(coupon, t + 20 * DAY, 50);
+        Outcome o = attribution.mature(coupon, false).outcome();
+        assertThat(o.revenue).isEqualTo(100.0);
+        assertThat(o.cost).as("10% of the purchase while valid").isCloseTo(5.0, within(1e-12));
+    }
+
+    @Test
+    void decisionsKeptBeforeShareIntervalsPayOnTheWholeHorizon() {
+        PendingDecision p = pending("coupon10");
+        p.shareFrom = 0;
+        p.shareUntil = 0; // as restored from a release before valid_for
+        attribution.purchase(p, p.decision.windowEnd + 20 * DAY, 50);
+        assertThat(attribution.mature(p, false).outcome().cost).isCloseTo(5.0, within(1e-12));
+    }
+
     @Test
     void outcomeJsonRoundTrips() {
         PendingDecision p = pending("coupon10");

@@ -2,8 +2,8 @@ package io.retentionloop.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.retentionloop.job.JobConfig;
 import io.retentionloop.learner.DqnLearner;
-import io.retentionloop.learner.DqnSettings;
 import io.retentionloop.learner.Transition;
 import io.retentionloop.lifecycle.LifecycleRules;
 import io.retentionloop.lifecycle.WindowSnapshot;
@@ -22,17 +22,23 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent's pieces against the simulator's ground truth. 2,000 simulated users go through the
+ * The agent's pieces against the simulator's ground truth. 4,000 simulated users go through the
  * real lifecycle code; every second window end (after an 8-week warm-up, 6 times) each live user
  * gets a uniformly random allowed action, and the decision is rewarded with the user's realized
- * profit (revenue − action cost) over the following 14 days. A γ = 0 learner trained on that log
- * then chooses for every live user at a later window end, and the simulator's expected incremental
- * profit of its choices must beat random choice and doing nothing.
+ * profit (revenue − action cost) over the following 14 days. The job's learner (its default
+ * settings with γ = 0) trained on that log then chooses for every live user at a later window end,
+ * and the simulator's expected incremental profit of its choices must beat random choice and doing
+ * nothing.
+ *
+ * <p>A sanity bar, not the closed loop's: about 17,500 decisions with rewards this noisy leave the
+ * learned policy at about half of the oracle and below a coupon for everyone (2.31 against 3.47 and
+ * random's 1.59 per user, measured). With 2,000 users (8,700 decisions) the margin over random was
+ * within the run-to-run spread: adding four inputs to the state moved it from +0.56 to +0.18.
  */
 class SimulatedLearningTest {
 
     static final long DAY = 86_400_000L;
-    static final int USERS = 2000;
+    static final int USERS = 4000;
     static final int HORIZON_DAYS = 14;
 
     private final ActionCatalogue catalogue = ActionCatalogueTest.shipped();
@@ -112,7 +118,7 @@ class SimulatedLearningTest {
 
         DqnLearner learner =
                 new DqnLearner(
-                        new DqnSettings(0.0, 1e-3, 2, 64, 32, 20_000, 100, 0.1, 11),
+                        JobConfig.load(null, List.of()).dqnSettings().withGamma(0).withSeed(11),
                         encoder.size(),
                         catalogue.size());
         log.forEach(learner::add);

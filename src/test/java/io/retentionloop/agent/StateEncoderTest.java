@@ -18,7 +18,7 @@ class StateEncoderTest {
 
     @Test
     void sizeAndNamesFollowTheLayout() {
-        assertThat(encoder.size()).isEqualTo(Features.SIZE + 9 + 2 * 4).isEqualTo(41);
+        assertThat(encoder.size()).isEqualTo(Features.SIZE + 9 + 3 * 4).isEqualTo(45);
         assertThat(encoder.names()).hasSize(encoder.size());
         assertThat(encoder.names().get(Features.SIZE)).isEqualTo("value_present");
         assertThat(encoder.names().subList(Features.SIZE + 5, Features.SIZE + 9))
@@ -27,9 +27,9 @@ class StateEncoderTest {
                         "views_per_session",
                         "carts_per_session",
                         "purchases_per_week");
-        assertThat(encoder.names().subList(Features.SIZE + 9, Features.SIZE + 11))
-                .containsExactly("since_last_email", "recent_email");
-        assertThat(encoder.names().get(encoder.size() - 1)).isEqualTo("recent_free_shipping");
+        assertThat(encoder.names().subList(Features.SIZE + 9, Features.SIZE + 12))
+                .containsExactly("since_last_email", "recent_email", "fresh_email");
+        assertThat(encoder.names().get(encoder.size() - 1)).isEqualTo("fresh_free_shipping");
     }
 
     @Test
@@ -48,7 +48,7 @@ class StateEncoderTest {
     void valueOutputsFollowThePresenceFlag() {
         double[] f = new double[Features.SIZE];
         double[] without = encoder.encode(f, 0, 0, 0, null, null, NOW);
-        assertThat(without).hasSize(41);
+        assertThat(without).hasSize(45);
         assertThat(without[Features.SIZE]).isZero();
         double[] with =
                 encoder.encode(
@@ -71,10 +71,32 @@ class StateEncoderTest {
         int at = Features.SIZE + 9;
         assertThat(s[at]).as("since email").isCloseTo(9.0 / 90, within(1e-12));
         assertThat(s[at + 1]).as("emails in 30 d").isCloseTo(Math.log(2), within(1e-12));
-        assertThat(s[at + 2]).as("push never").isEqualTo(1.0);
-        assertThat(s[at + 3]).isZero();
-        assertThat(s[at + 4]).as("coupon long ago, capped").isEqualTo(1.0);
-        assertThat(s[at + 5]).isZero();
+        assertThat(s[at + 2]).as("email freshness").isCloseTo(Math.exp(-9.0 / 7), within(1e-12));
+        assertThat(s[at + 3]).as("push never").isEqualTo(1.0);
+        assertThat(s[at + 4]).isZero();
+        assertThat(s[at + 5]).as("push never: not fresh").isZero();
+        assertThat(s[at + 6]).as("coupon long ago, capped").isEqualTo(1.0);
+        assertThat(s[at + 7]).isZero();
+        assertThat(s[at + 8]).as("coupon long ago").isCloseTo(Math.exp(-200.0 / 7), within(1e-12));
+    }
+
+    @Test
+    void freshnessTellsOneWindowAgoFromTwo() {
+        InterventionHistory h = InterventionHistory.create(catalogue);
+        int coupon = catalogue.indexOf("coupon10");
+        int fresh = Features.SIZE + 9 + 3 * (coupon - 1) + 2;
+        assertThat(encoder.names().get(fresh)).isEqualTo("fresh_coupon10");
+        h.recordSend(catalogue, coupon, NOW - 7 * DAY);
+        double oneWeek = encoder.encode(new double[Features.SIZE], 0, 0, 0, null, h, NOW)[fresh];
+        double twoWeeks =
+                encoder.encode(new double[Features.SIZE], 0, 0, 0, null, h, NOW + 7 * DAY)[fresh];
+        assertThat(oneWeek).isCloseTo(Math.exp(-1), within(1e-12));
+        assertThat(twoWeeks).isCloseTo(Math.exp(-2), within(1e-12));
+        assertThat(oneWeek - twoWeeks).as("three times days / 90's step").isGreaterThan(0.2);
+        h.recordSend(catalogue, coupon, NOW);
+        assertThat(encoder.encode(new double[Features.SIZE], 0, 0, 0, null, h, NOW)[fresh])
+                .as("sent at this window end")
+                .isEqualTo(1.0);
     }
 
     @Test
