@@ -40,13 +40,6 @@ public final class RewardAttribution implements Serializable {
     public record Matured(Outcome outcome, Transition transition) {}
 
     /**
-     * Starts waiting for the reward of {@code decision}, made in {@code state}, no earlier sends.
-     */
-    public PendingDecision open(Decision decision, double[] state, ActionCatalogue catalogue) {
-        return open(decision, state, catalogue, null);
-    }
-
-    /**
      * Starts waiting for the reward of {@code decision}, made in {@code state}, for a user with
      * {@code history} (the decision's own send already recorded; null for none).
      */

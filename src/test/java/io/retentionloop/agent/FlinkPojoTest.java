@@ -39,7 +39,7 @@ class FlinkPojoTest {
         ActionCatalogue catalogue = ActionCatalogueTest.shipped();
         PendingDecision p =
                 new RewardAttribution(28 * 86_400_000L)
-                        .open(DecisionJsonTest.decision(), new double[] {1, 2, 3}, catalogue);
+                        .open(DecisionJsonTest.decision(), new double[] {1, 2, 3}, catalogue, null);
         p.revenue = 12.5;
         p.baseline = 7.5;
         p.offerNextState(

@@ -19,7 +19,7 @@ class RewardAttributionTest {
         Decision d = DecisionJsonTest.decision();
         d.actionIndex = catalogue.indexOf(action);
         d.actionId = action;
-        return attribution.open(d, new double[] {1, 2}, catalogue);
+        return attribution.open(d, new double[] {1, 2}, catalogue, null); // no earlier sends
     }
 
     @Test
