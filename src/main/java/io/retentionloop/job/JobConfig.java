@@ -123,6 +123,7 @@ public record JobConfig(
             long seed,
             boolean baseline,
             double averaging,
+            double inputL1,
             int maxUpdatesPerRecord,
             int publishEvery,
             int gateWindow,
@@ -162,7 +163,8 @@ public record JobConfig(
                 learner.updatesPerTransition,
                 learner.seed,
                 learner.baseline,
-                learner.averaging);
+                learner.averaging,
+                learner.inputL1);
     }
 
     /** Job-level settings that belong to the application rather than to the cluster. */

@@ -48,7 +48,10 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class DqnLearner {
 
     private static final int MAGIC = 0x524c4451; // "RLDQ"
-    private static final int FORMAT = 4;
+    private static final int FORMAT = 5;
+
+    /** The format before the input penalty, still read (as without one). */
+    private static final int FORMAT_WITHOUT_INPUT_L1 = 4;
 
     /** The format before next-state masks, still read (its transitions allow every action). */
     private static final int FORMAT_WITHOUT_MASKS = 3;
@@ -106,7 +109,8 @@ public final class DqnLearner {
                         settings.hiddenLayers(),
                         settings.hiddenUnits(),
                         settings.learningRate(),
-                        settings.seed());
+                        settings.seed(),
+                        settings.inputL1());
         this.onlineNet = DqnNetworks.net(online);
         this.target = online.clone();
         this.replay = new ReplayBuffer(settings.replayCapacity(), stateSize);
@@ -360,6 +364,7 @@ public final class DqnLearner {
             out.writeLong(settings.seed());
             out.writeBoolean(settings.baseline());
             out.writeDouble(settings.averaging());
+            out.writeDouble(settings.inputL1());
             out.writeInt(stateSize);
             out.writeInt(actionCount);
             out.writeLong(updates);
@@ -398,13 +403,13 @@ public final class DqnLearner {
                 throw new IllegalArgumentException("not a DQN learner checkpoint");
             }
             int format = in.readInt();
-            if (format != FORMAT && format != FORMAT_WITHOUT_MASKS) {
+            if (format < FORMAT_WITHOUT_MASKS || format > FORMAT) {
                 throw new IllegalArgumentException(
                         "learner checkpoint format "
                                 + format
                                 + ", this release reads "
                                 + FORMAT_WITHOUT_MASKS
-                                + " and "
+                                + " to "
                                 + FORMAT);
             }
             DqnSettings settings =
@@ -419,7 +424,8 @@ public final class DqnLearner {
                             in.readDouble(),
                             in.readLong(),
                             in.readBoolean(),
-                            in.readDouble());
+                            in.readDouble(),
+                            format > FORMAT_WITHOUT_INPUT_L1 ? in.readDouble() : 0);
             DqnLearner l = new DqnLearner(settings, in.readInt(), in.readInt());
             l.updates = in.readLong();
             l.added = in.readLong();
@@ -439,7 +445,7 @@ public final class DqnLearner {
             if (l.averageBaseline != null) {
                 DqnNetworks.setParams(l.averageBaseline, Bytes.readFloatArray(in, MAX_ARRAY));
             }
-            l.replay = ReplayBuffer.read(in, l.stateSize, format >= FORMAT);
+            l.replay = ReplayBuffer.read(in, l.stateSize, format > FORMAT_WITHOUT_MASKS);
             if (l.replay.capacity() != settings.replayCapacity()) {
                 throw new IllegalArgumentException("replay capacity does not match the settings");
             }

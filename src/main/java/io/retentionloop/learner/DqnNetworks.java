@@ -3,8 +3,10 @@ package io.retentionloop.learner;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
+import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.rl4j.network.configuration.DQNDenseNetworkConfiguration;
 import org.deeplearning4j.rl4j.network.dqn.DQN;
@@ -14,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.regularization.L1Regularization;
 
 /** Builds the Q-network RL4J's way and moves its numbers in and out. */
 final class DqnNetworks {
@@ -33,6 +36,18 @@ final class DqnNetworks {
             int hiddenUnits,
             double learningRate,
             long seed) {
+        return build(stateSize, actionCount, hiddenLayers, hiddenUnits, learningRate, seed, 0);
+    }
+
+    /** The same, with an L1 penalty of {@code inputL1} on the first layer's weights (0: none). */
+    static DQN build(
+            int stateSize,
+            int actionCount,
+            int hiddenLayers,
+            int hiddenUnits,
+            double learningRate,
+            long seed,
+            double inputL1) {
         DQNDenseNetworkConfiguration conf =
                 DQNDenseNetworkConfiguration.builder()
                         .numLayers(hiddenLayers)
@@ -45,6 +60,10 @@ final class DqnNetworks {
         MultiLayerConfiguration seeded = net(standard).getLayerWiseConfigurations().clone();
         for (NeuralNetConfiguration layer : seeded.getConfs()) {
             layer.setSeed(seed);
+        }
+        if (inputL1 > 0) {
+            ((BaseLayer) seeded.getConf(0).getLayer())
+                    .setRegularization(List.of(new L1Regularization(inputL1)));
         }
         MultiLayerNetwork net = new MultiLayerNetwork(seeded);
         net.init();

@@ -24,6 +24,10 @@ import java.io.Serializable;
  * @param averaging decay of the exponential moving average of the weights that is published and
  *     answers {@link DqnLearner#qValues} (Polyak averaging); 0 publishes the last weights as they
  *     are
+ * @param inputL1 L1 penalty on the Q-network's input weights (0: none): with rewards whose noise is
+ *     far above the differences between actions, inputs that do not tell the actions apart still
+ *     let the network fit noise through them; the penalty keeps the inputs that pay for themselves
+ *     (the baseline b(s) is not penalized)
  */
 public record DqnSettings(
         double gamma,
@@ -36,8 +40,37 @@ public record DqnSettings(
         double updatesPerTransition,
         long seed,
         boolean baseline,
-        double averaging)
+        double averaging,
+        double inputL1)
         implements Serializable {
+
+    /** Without an input penalty. */
+    public DqnSettings(
+            double gamma,
+            double learningRate,
+            int hiddenLayers,
+            int hiddenUnits,
+            int batchSize,
+            int replayCapacity,
+            int targetUpdatePeriod,
+            double updatesPerTransition,
+            long seed,
+            boolean baseline,
+            double averaging) {
+        this(
+                gamma,
+                learningRate,
+                hiddenLayers,
+                hiddenUnits,
+                batchSize,
+                replayCapacity,
+                targetUpdatePeriod,
+                updatesPerTransition,
+                seed,
+                baseline,
+                averaging,
+                0);
+    }
 
     /** The plain double DQN: no baseline, the last weights published. */
     public DqnSettings(
@@ -88,6 +121,7 @@ public record DqnSettings(
         require(
                 averaging >= 0 && averaging < 1,
                 "learner.averaging must be in [0, 1), was " + averaging);
+        require(inputL1 >= 0 && inputL1 < 1, "learner.input-l1 must be in [0, 1), was " + inputL1);
     }
 
     /**
@@ -110,7 +144,8 @@ public record DqnSettings(
                 updatesPerTransition,
                 seed,
                 baseline,
-                averaging);
+                averaging,
+                inputL1);
     }
 
     public DqnSettings withUpdatesPerTransition(double perTransition) {
@@ -125,7 +160,8 @@ public record DqnSettings(
                 perTransition,
                 seed,
                 baseline,
-                averaging);
+                averaging,
+                inputL1);
     }
 
     public DqnSettings withSeed(long s) {
@@ -140,7 +176,8 @@ public record DqnSettings(
                 updatesPerTransition,
                 s,
                 baseline,
-                averaging);
+                averaging,
+                inputL1);
     }
 
     public DqnSettings withBaselineAndAveraging(boolean withBaseline, double decay) {
@@ -155,7 +192,24 @@ public record DqnSettings(
                 updatesPerTransition,
                 seed,
                 withBaseline,
-                decay);
+                decay,
+                inputL1);
+    }
+
+    public DqnSettings withInputL1(double l1) {
+        return new DqnSettings(
+                gamma,
+                learningRate,
+                hiddenLayers,
+                hiddenUnits,
+                batchSize,
+                replayCapacity,
+                targetUpdatePeriod,
+                updatesPerTransition,
+                seed,
+                baseline,
+                averaging,
+                l1);
     }
 
     private static void require(boolean ok, String message) {

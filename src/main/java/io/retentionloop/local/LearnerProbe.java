@@ -25,10 +25,16 @@ import java.util.SplittableRandom;
  * action over none in that week. With {@code --noise-free} the rewards are those expectations
  * themselves, which separates what the rewards' noise costs from what the network cannot represent.
  *
- * <p>{@code [--samples N] [--seed S] [--noise-free] [--world FILE] [--set learner.key=value ...]};
- * defaults 100,000 samples, seed 1, {@code conf/world.yaml}, the job's learner settings (γ is set
- * to 0). Prints the greedy policy's share of the best action's gain over random on fresh users, and
- * per segment the learned advantage of every action over none next to the truth.
+ * <p>With {@code --behaviour} the state does not name the segment: it carries what the job would
+ * see of the user, 1 to 26 weeks of sessions, views, carts and purchases drawn from the segment's
+ * browsing and the user's rates, encoded as the agent's engagement rates (plus the mean order seen
+ * and the tenure). The segment has to be inferred from noisy behaviour, as in the closed loop.
+ *
+ * <p>{@code [--samples N] [--seed S] [--noise-free] [--behaviour] [--world FILE] [--set
+ * learner.key=value ...]}; defaults 100,000 samples, seed 1, {@code conf/world.yaml}, the job's
+ * learner settings (γ is set to 0). Prints the greedy policy's share of the best action's gain over
+ * random on fresh users, and per segment the learned advantage of every action over none next to
+ * the truth.
  */
 public final class LearnerProbe {
 
@@ -38,9 +44,11 @@ public final class LearnerProbe {
     private final WorldConfig world;
     private final int segments;
     private final int actions;
+    private final boolean behaviour;
 
-    LearnerProbe(WorldConfig world) {
+    LearnerProbe(WorldConfig world, boolean behaviour) {
         this.world = world;
+        this.behaviour = behaviour;
         this.segments = world.segments().size();
         this.actions = world.actions().size();
     }
@@ -52,6 +60,7 @@ public final class LearnerProbe {
         int samples = 100_000;
         long seed = 1;
         boolean noiseFree = false;
+        boolean behaviour = false;
         Path worldFile = Path.of("conf/world.yaml");
         List<String> overrides = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -59,10 +68,12 @@ public final class LearnerProbe {
                 case "--help", "-h" -> {
                     System.out.println(
                             "usage: LearnerProbe [--samples N] [--seed S] [--noise-free]"
-                                    + " [--world FILE] [--set learner.key=value ...]");
+                                    + " [--behaviour] [--world FILE]"
+                                    + " [--set learner.key=value ...]");
                     return;
                 }
                 case "--noise-free" -> noiseFree = true;
+                case "--behaviour" -> behaviour = true;
                 case "--samples" -> samples = Integer.parseInt(value(args, i++));
                 case "--seed" -> seed = Long.parseLong(value(args, i++));
                 case "--world" -> worldFile = Path.of(value(args, i++));
@@ -71,11 +82,13 @@ public final class LearnerProbe {
                         throw new IllegalArgumentException(
                                 "unknown option "
                                         + args[i]
-                                        + " (--samples, --seed, --noise-free, --world, --set)");
+                                        + " (--samples, --seed, --noise-free, --behaviour, --world,"
+                                        + " --set)");
             }
         }
         DqnSettings settings = JobConfig.load(null, overrides).dqnSettings().withGamma(0);
-        new LearnerProbe(WorldConfig.load(worldFile)).run(settings, samples, seed, noiseFree);
+        new LearnerProbe(WorldConfig.load(worldFile), behaviour)
+                .run(settings, samples, seed, noiseFree);
     }
 
     private static String value(String[] args, int i) {
@@ -90,7 +103,7 @@ public final class LearnerProbe {
      * returns the greedy policy's share of the best action's gain over random.
      */
     double run(DqnSettings settings, int samples, long seed, boolean noiseFree) {
-        int stateSize = segments + 2 + NUISANCE;
+        int stateSize = behaviour ? BEHAVIOUR + NUISANCE : segments + 2 + NUISANCE;
         DqnLearner learner = new DqnLearner(settings, stateSize, actions);
         SplittableRandom rng = new SplittableRandom(seed);
         double squares = 0;
@@ -187,6 +200,9 @@ public final class LearnerProbe {
 
     /** Segment one-hot, ln(7λ), ln(order value), then standard normal nuisance inputs. */
     private double[] state(SplittableRandom rng, User u, int size) {
+        if (behaviour) {
+            return observed(rng, u, size);
+        }
         double[] x = new double[size];
         x[u.segment] = 1;
         x[segments] = Math.log(WEEK * u.rate);
@@ -195,6 +211,54 @@ public final class LearnerProbe {
             x[i] = rng.nextGaussian();
         }
         return x;
+    }
+
+    private static final int BEHAVIOUR = 6;
+
+    /**
+     * What the job sees of the user instead of the segment: 1 to 26 weeks of history, sessions,
+     * views, carts and purchases drawn from the segment's browsing and the user's purchase rate,
+     * encoded as the agent's engagement rates plus the mean order seen (0 without purchases) and
+     * the tenure.
+     */
+    private double[] observed(SplittableRandom rng, User u, int size) {
+        Segment seg = world.segments().get(u.segment);
+        int weeks = 1 + rng.nextInt(26);
+        double days = WEEK * weeks;
+        int purchases = poisson(rng, u.rate * days);
+        int sessions = purchases + poisson(rng, seg.browseRate() * days);
+        long views = 0;
+        long carts = purchases;
+        for (int i = purchases; i < sessions; i++) {
+            views += 1 + poisson(rng, seg.viewsPerSession() - 1);
+            carts += rng.nextDouble() < seg.cartProbability() ? 1 : 0;
+        }
+        double spend = 0;
+        for (int i = 0; i < purchases; i++) {
+            spend += Distributions.gamma(rng, u.orderShape, u.orderShape / u.orderValue);
+        }
+        double[] x = new double[size];
+        double perSession = 1.0 / Math.max(1, sessions);
+        x[0] = Math.log1p(sessions / (double) weeks);
+        x[1] = Math.log1p(views * perSession);
+        x[2] = Math.min(1, carts * perSession);
+        x[3] = Math.log1p(purchases / (double) weeks);
+        x[4] = purchases == 0 ? 0 : Math.log1p(spend / purchases);
+        x[5] = Math.log1p(weeks);
+        for (int i = BEHAVIOUR; i < size; i++) {
+            x[i] = rng.nextGaussian();
+        }
+        return x;
+    }
+
+    private static int poisson(SplittableRandom rng, double mean) {
+        int n = 0;
+        double clock = Distributions.unitExponential(rng);
+        while (clock < mean) {
+            n++;
+            clock += Distributions.unitExponential(rng);
+        }
+        return n;
     }
 
     /** Expected purchases in the week: boosted for the action's effect days, then the base rate. */

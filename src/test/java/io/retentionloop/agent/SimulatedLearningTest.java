@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +31,11 @@ import org.junit.jupiter.api.Test;
  * and the simulator's expected incremental profit of its choices must beat random choice and doing
  * nothing.
  *
- * <p>A sanity bar, not the closed loop's: about 17,500 decisions with rewards this noisy leave the
- * learned policy at about half of the oracle and below a coupon for everyone (2.31 against 3.47 and
- * random's 1.59 per user, measured). With 2,000 users (8,700 decisions) the margin over random was
- * within the run-to-run spread: adding four inputs to the state moved it from +0.56 to +0.18.
+ * <p>Not the closed loop's bar: about 17,500 decisions with rewards this noisy. With the job's
+ * input penalty ({@code learner.input-l1}) the learned policy makes 3.42 per user, 0.77 of the
+ * oracle's 4.43, about what a coupon for everyone makes (3.47), against random's 1.59 (measured);
+ * without the penalty it made 2.31, half of the oracle. With 2,000 users (8,700 decisions) the
+ * margin over random was within the run-to-run spread.
  */
 class SimulatedLearningTest {
 
@@ -178,7 +180,9 @@ class SimulatedLearningTest {
         }
         assertThat(log.size()).isGreaterThan(8000);
         assertThat(learned).as("beats doing nothing").isGreaterThan(0);
-        assertThat(learned / n).as("beats random").isGreaterThan(random / n + 0.5);
+        assertThat(learned / n).as("beats random").isGreaterThan(random / n + 1.2);
+        double bestFixed = Arrays.stream(fixed).max().orElseThrow();
+        assertThat(learned).as("close to the best fixed action").isGreaterThan(0.85 * bestFixed);
     }
 
     private static int uniformAllowed(boolean[] allowed, SplittableRandom rnd) {

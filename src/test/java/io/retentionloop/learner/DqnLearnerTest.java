@@ -144,6 +144,66 @@ class DqnLearnerTest {
         assertThat(levelError).isLessThan(5);
     }
 
+    /**
+     * The agent's state is dozens of inputs, most of which say nothing about which action is better
+     * (they may still predict the reward's level). With noise far above the action effects, an
+     * unpenalized network fits that noise through them and its advantages swing with inputs that do
+     * not matter; the input penalty keeps the one input that tells the actions apart. Here the
+     * better action flips with the sign of x0, the other 11 inputs are noise.
+     */
+    @Test
+    void inputPenaltyIgnoresInputsThatDoNotTellTheActionsApart() {
+        int stateSize = 12;
+        int actions = 2;
+        DqnSettings plain = new DqnSettings(0.0, 1e-3, 2, 32, 64, 10_000, 500, 0.5, 5, true, 0.999);
+        DqnLearner penalized = new DqnLearner(plain.withInputL1(1e-3), stateSize, actions);
+        DqnLearner unpenalized = new DqnLearner(plain, stateSize, actions);
+        Random rnd = new Random(31);
+        for (int n = 0; n < 6_000; n++) {
+            double[] s = gaussian(rnd, stateSize);
+            int a = rnd.nextInt(actions);
+            double gain = a == 1 ? 2 * Math.signum(s[0]) : 0;
+            double r = 10 + gain + 5 * rnd.nextGaussian();
+            Transition t = new Transition(s, a, r, null, true, 0.5, 0, "d" + n);
+            penalized.add(t);
+            unpenalized.add(t);
+            penalized.train(Integer.MAX_VALUE);
+            unpenalized.train(Integer.MAX_VALUE);
+        }
+        double[][] test = new double[4000][];
+        double[][] informativeOnly = new double[test.length][];
+        for (int i = 0; i < test.length; i++) {
+            test[i] = gaussian(rnd, stateSize);
+            informativeOnly[i] = new double[stateSize];
+            informativeOnly[i][0] = test[i][0];
+        }
+        double[] with = swingAndAccuracy(penalized, test, informativeOnly);
+        double[] without = swingAndAccuracy(unpenalized, test, informativeOnly);
+        System.out.printf(
+                "mean |change of the advantage| when the 11 noise inputs are zeroed: %.2f with the"
+                        + " input penalty, %.2f without; best action picked %.3f vs %.3f%n",
+                with[0], without[0], with[1], without[1]);
+        assertThat(with[0]).isLessThan(0.5 * without[0]);
+        assertThat(with[1]).isGreaterThan(0.9).isGreaterThan(without[1]);
+    }
+
+    /**
+     * How far the advantage of action 1 moves when only x0 is kept, and how often the greedy action
+     * is the better one.
+     */
+    private static double[] swingAndAccuracy(
+            DqnLearner learner, double[][] test, double[][] informativeOnly) {
+        double[][] q = learner.qValues(test);
+        double[][] q0 = learner.qValues(informativeOnly);
+        double swing = 0;
+        double right = 0;
+        for (int i = 0; i < test.length; i++) {
+            swing += Math.abs((q[i][1] - q[i][0]) - (q0[i][1] - q0[i][0])) / test.length;
+            right += argmax(q[i]) == (test[i][0] > 0 ? 1 : 0) ? 1.0 / test.length : 0;
+        }
+        return new double[] {swing, right};
+    }
+
     private static double level(double[] s) {
         return 100 + 40 * Math.tanh(s[0]) + 10 * s[1] * s[1];
     }
@@ -254,8 +314,9 @@ class DqnLearnerTest {
     }
 
     /**
-     * A checkpoint of the format before next-state masks (3: the same bytes without the masks at
-     * the end) still restores, with every action allowed at every s'.
+     * Checkpoints of the formats before the input penalty (4: without it, read as none) and before
+     * next-state masks (3: also without the masks at the end) still restore, with every action
+     * allowed at every s'.
      */
     @Test
     void restoresCheckpointsWrittenBeforeNextStateMasks() {
@@ -263,9 +324,12 @@ class DqnLearnerTest {
         feed(original, new Random(6), 50, 4, 3);
         original.train(20);
         byte[] current = original.checkpoint();
-        byte[] old = java.util.Arrays.copyOf(current, current.length - 50 * 4);
-        java.nio.ByteBuffer.wrap(old).putInt(4, 3);
+        byte[] withoutPenalty = withoutInputL1(current);
+        java.nio.ByteBuffer.wrap(withoutPenalty).putInt(4, 4);
+        assertThat(DqnLearner.restore(withoutPenalty).checkpoint()).isEqualTo(current);
 
+        byte[] old = java.util.Arrays.copyOf(withoutPenalty, withoutPenalty.length - 50 * 4);
+        java.nio.ByteBuffer.wrap(old).putInt(4, 3);
         DqnLearner restored = DqnLearner.restore(old);
         assertThat(restored.replaySize()).isEqualTo(50);
         assertThat(restored.updates()).isEqualTo(20);
@@ -273,25 +337,40 @@ class DqnLearnerTest {
         assertThat(restored.checkpoint()).isEqualTo(current);
         java.nio.ByteBuffer.wrap(old).putInt(4, 2);
         assertThatThrownBy(() -> DqnLearner.restore(old))
-                .hasMessageContaining("format 2, this release reads 3 and 4");
+                .hasMessageContaining("format 2, this release reads 3 to 5");
+    }
+
+    /**
+     * The checkpoint without the input penalty (format 4 wrote none): the 8 bytes after the magic,
+     * the format and the nine settings before it.
+     */
+    private static byte[] withoutInputL1(byte[] checkpoint) {
+        int at = 4 + 4 + 8 + 8 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 1 + 8;
+        byte[] out = new byte[checkpoint.length - 8];
+        System.arraycopy(checkpoint, 0, out, 0, at);
+        System.arraycopy(checkpoint, at + 8, out, at, checkpoint.length - at - 8);
+        return out;
     }
 
     /** The plain DQN, with the baseline, and with the baseline and averaged weights. */
     enum Variant {
-        PLAIN(false, 0),
-        BASELINE(true, 0),
-        AVERAGED(true, 0.9);
+        PLAIN(false, 0, 0),
+        BASELINE(true, 0, 0),
+        AVERAGED(true, 0.9, 0),
+        INPUT_L1(true, 0.9, 1e-3);
 
         final boolean baseline;
         final double averaging;
+        final double inputL1;
 
-        Variant(boolean baseline, double averaging) {
+        Variant(boolean baseline, double averaging, double inputL1) {
             this.baseline = baseline;
             this.averaging = averaging;
+            this.inputL1 = inputL1;
         }
 
         DqnSettings of(DqnSettings s) {
-            return s.withBaselineAndAveraging(baseline, averaging);
+            return s.withBaselineAndAveraging(baseline, averaging).withInputL1(inputL1);
         }
     }
 
@@ -469,6 +548,8 @@ class DqnLearnerTest {
                 .hasMessageContaining("learner.gamma");
         assertThatThrownBy(() -> new DqnSettings(0, 1e-3, 2, 64, 64, 32, 100, 1, 1))
                 .hasMessageContaining("learner.replay-capacity");
+        assertThatThrownBy(() -> DqnSettings.defaults().withInputL1(-1e-3))
+                .hasMessageContaining("learner.input-l1");
     }
 
     /** The figure DESIGN.md quotes: one update of batch 32 on the agent's state size. */

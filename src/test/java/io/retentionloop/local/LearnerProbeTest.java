@@ -17,7 +17,7 @@ class LearnerProbeTest {
      */
     @Test
     void learnerFindsTheWorldsEffectsWhenTheStateNamesTheSegment() throws Exception {
-        LearnerProbe probe = new LearnerProbe(WorldConfig.load(Path.of("conf/world.yaml")));
+        LearnerProbe probe = new LearnerProbe(WorldConfig.load(Path.of("conf/world.yaml")), false);
         DqnSettings job = JobConfig.defaults().dqnSettings().withGamma(0);
         double noiseFree = probe.run(job, 10_000, 1, true);
         double realized = probe.run(job, 10_000, 1, false);
