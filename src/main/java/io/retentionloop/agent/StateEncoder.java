@@ -155,12 +155,8 @@ public final class StateEncoder implements Serializable {
             s[at + 4] = log1p(value.expectedOrderValue());
         }
         at += VALUE_FIELDS;
-        double weeks = Math.max(1, finite(features[Features.TENURE_DAYS]) / 7);
-        double perSession = 1.0 / Math.max(1, sessions);
-        s[at++] = Math.log1p(Math.max(0, sessions) / weeks);
-        s[at++] = Math.log1p(Math.max(0, views) * perSession);
-        s[at++] = Math.min(1, Math.max(0, carts) * perSession);
-        s[at++] = log1p(features[Features.PURCHASES] / weeks);
+        double weeks = finite(features[Features.TENURE_DAYS]) / 7;
+        at = engagement(s, at, sessions, views, carts, features[Features.PURCHASES], weeks);
         long recentFrom = now - RECENT_DAYS * DAY_MS;
         for (int a = 1; a < catalogue.size(); a++) {
             long last = h == null ? InterventionHistory.NEVER : h.lastSentAt(catalogue, a);
@@ -171,6 +167,30 @@ public final class StateEncoder implements Serializable {
             s[at++] = never ? 0 : Math.exp(-days / FRESH_DAYS);
         }
         return s;
+    }
+
+    /**
+     * Writes the four engagement rates (sessions per week, views and cart adds per session,
+     * purchases per week, as in the layout above) into {@code s} from {@code at}, for lifetime
+     * counts over {@code weeks} of tenure (at least one week is counted).
+     *
+     * @return the position after them
+     */
+    public static int engagement(
+            double[] s,
+            int at,
+            long sessions,
+            long views,
+            long carts,
+            double purchases,
+            double weeks) {
+        double w = Math.max(1, weeks);
+        double perSession = 1.0 / Math.max(1, sessions);
+        s[at++] = Math.log1p(Math.max(0, sessions) / w);
+        s[at++] = Math.log1p(Math.max(0, views) * perSession);
+        s[at++] = Math.min(1, Math.max(0, carts) * perSession);
+        s[at++] = log1p(purchases / w);
+        return at;
     }
 
     static double signedLog1p(double x) {

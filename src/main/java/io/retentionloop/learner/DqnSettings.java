@@ -44,35 +44,7 @@ public record DqnSettings(
         double inputL1)
         implements Serializable {
 
-    /** Without an input penalty. */
-    public DqnSettings(
-            double gamma,
-            double learningRate,
-            int hiddenLayers,
-            int hiddenUnits,
-            int batchSize,
-            int replayCapacity,
-            int targetUpdatePeriod,
-            double updatesPerTransition,
-            long seed,
-            boolean baseline,
-            double averaging) {
-        this(
-                gamma,
-                learningRate,
-                hiddenLayers,
-                hiddenUnits,
-                batchSize,
-                replayCapacity,
-                targetUpdatePeriod,
-                updatesPerTransition,
-                seed,
-                baseline,
-                averaging,
-                0);
-    }
-
-    /** The plain double DQN: no baseline, the last weights published. */
+    /** The plain double DQN: no baseline, the last weights published, no input penalty. */
     public DqnSettings(
             double gamma,
             double learningRate,
@@ -94,6 +66,7 @@ public record DqnSettings(
                 updatesPerTransition,
                 seed,
                 false,
+                0,
                 0);
     }
 

@@ -1,5 +1,6 @@
 package io.retentionloop.local;
 
+import io.retentionloop.agent.StateEncoder;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.learner.DqnLearner;
 import io.retentionloop.learner.DqnSettings;
@@ -40,6 +41,11 @@ public final class LearnerProbe {
 
     private static final int WEEK = 7;
     private static final int NUISANCE = 8;
+
+    /**
+     * Inputs of the {@code --behaviour} state: the agent's four engagement rates, order, tenure.
+     */
+    private static final int BEHAVIOUR = 6;
 
     private final WorldConfig world;
     private final int segments;
@@ -213,8 +219,6 @@ public final class LearnerProbe {
         return x;
     }
 
-    private static final int BEHAVIOUR = 6;
-
     /**
      * What the job sees of the user instead of the segment: 1 to 26 weeks of history, sessions,
      * views, carts and purchases drawn from the segment's browsing and the user's purchase rate,
@@ -238,13 +242,9 @@ public final class LearnerProbe {
             spend += Distributions.gamma(rng, u.orderShape, u.orderShape / u.orderValue);
         }
         double[] x = new double[size];
-        double perSession = 1.0 / Math.max(1, sessions);
-        x[0] = Math.log1p(sessions / (double) weeks);
-        x[1] = Math.log1p(views * perSession);
-        x[2] = Math.min(1, carts * perSession);
-        x[3] = Math.log1p(purchases / (double) weeks);
-        x[4] = purchases == 0 ? 0 : Math.log1p(spend / purchases);
-        x[5] = Math.log1p(weeks);
+        int at = StateEncoder.engagement(x, 0, sessions, views, carts, purchases, weeks);
+        x[at++] = purchases == 0 ? 0 : Math.log1p(spend / purchases);
+        x[at] = Math.log1p(weeks);
         for (int i = BEHAVIOUR; i < size; i++) {
             x[i] = rng.nextGaussian();
         }

@@ -155,7 +155,9 @@ class DqnLearnerTest {
     void inputPenaltyIgnoresInputsThatDoNotTellTheActionsApart() {
         int stateSize = 12;
         int actions = 2;
-        DqnSettings plain = new DqnSettings(0.0, 1e-3, 2, 32, 64, 10_000, 500, 0.5, 5, true, 0.999);
+        DqnSettings plain =
+                new DqnSettings(0.0, 1e-3, 2, 32, 64, 10_000, 500, 0.5, 5)
+                        .withBaselineAndAveraging(true, 0.999);
         DqnLearner penalized = new DqnLearner(plain.withInputL1(1e-3), stateSize, actions);
         DqnLearner unpenalized = new DqnLearner(plain, stateSize, actions);
         Random rnd = new Random(31);
