@@ -349,7 +349,12 @@ public final class DqnLearner {
 
     /** The whole learner as bytes, for operator state in a checkpoint or savepoint. */
     public byte[] checkpoint() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        // sized up front: a full replay buffer is hundreds of MB, and growing by doubling would
+        // hold up to twice that while the checkpoint is written
+        long estimate = checkpointSizeEstimate();
+        ByteArrayOutputStream bytes =
+                new ByteArrayOutputStream(
+                        (int) Math.min(MAX_ARRAY, estimate + estimate / 64 + 4096));
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
@@ -518,9 +523,13 @@ public final class DqnLearner {
         return lastTdLoss;
     }
 
-    /** Approximate size of {@link #checkpoint()} in bytes. */
+    /** Approximate size of {@link #checkpoint()} in bytes (the headers are not counted). */
     public long checkpointSizeEstimate() {
-        long nets = 3L + (baselineNet == null ? 0 : 3) + (averageNet == null ? 0 : 2);
-        return 128 + nets * 4 * onlineNet.numParams() + replay.serializedSize();
+        // the online network with Adam's two moments, the target, the average
+        long floats = (3L + 1 + (averageNet == null ? 0 : 1)) * onlineNet.numParams();
+        if (baselineNet != null) {
+            floats += (3L + (averageBaseline == null ? 0 : 1)) * baselineNet.numParams();
+        }
+        return 256 + 16L * stateSize + 4 * floats + replay.serializedSize();
     }
 }

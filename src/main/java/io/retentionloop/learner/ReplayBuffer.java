@@ -3,33 +3,83 @@ package io.retentionloop.learner;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * A ring of the most recent transitions in flat float arrays (the network computes in float, so
  * nothing is lost), sampled uniformly with replacement. Its whole content goes into the learner's
  * checkpoint; RL4J's {@code ExpReplay} keeps its queue and generator private, so it cannot.
+ *
+ * <p>The arrays grow with the content (doubling, up to the capacity) instead of being allocated for
+ * the capacity at once: a buffer sized for a large shop costs a small one, or a job that has just
+ * started, only what it holds.
  */
 final class ReplayBuffer {
+
+    /** Rows allocated at first; the arrays double from here as transitions arrive. */
+    static final int INITIAL_ROWS = 4096;
+
     private final int capacity;
     private final int stateSize;
-    private final float[] states;
-    private final float[] nextStates;
-    private final int[] actions;
-    private final double[] rewards;
-    private final boolean[] done;
-    private final int[] nextMasks;
+    private int rows;
+    private float[] states;
+    private float[] nextStates;
+    private int[] actions;
+    private double[] rewards;
+    private boolean[] done;
+    private int[] nextMasks;
     private int size;
     private int next;
 
     ReplayBuffer(int capacity, int stateSize) {
+        this(capacity, stateSize, Math.min(capacity, INITIAL_ROWS));
+    }
+
+    private ReplayBuffer(int capacity, int stateSize, int rows) {
+        if (capacity < 1 || stateSize < 1) {
+            throw new IllegalArgumentException(
+                    "replay capacity and state size must be >= 1, were "
+                            + capacity
+                            + " and "
+                            + stateSize);
+        }
+        if ((long) capacity * stateSize > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(
+                    "a replay buffer of "
+                            + capacity
+                            + " transitions of "
+                            + stateSize
+                            + " values does not fit in one array; lower learner.replay-capacity");
+        }
         this.capacity = capacity;
         this.stateSize = stateSize;
-        this.states = new float[capacity * stateSize];
-        this.nextStates = new float[capacity * stateSize];
-        this.actions = new int[capacity];
-        this.rewards = new double[capacity];
-        this.done = new boolean[capacity];
-        this.nextMasks = new int[capacity];
+        this.rows = rows;
+        this.states = new float[rows * stateSize];
+        this.nextStates = new float[rows * stateSize];
+        this.actions = new int[rows];
+        this.rewards = new double[rows];
+        this.done = new boolean[rows];
+        this.nextMasks = new int[rows];
+    }
+
+    /** Makes room for row {@code row} (rows are written in order until the ring is full). */
+    private void ensureRow(int row) {
+        if (row < rows) {
+            return;
+        }
+        int grown = (int) Math.min(capacity, Math.max(row + 1L, 2L * rows));
+        states = Arrays.copyOf(states, grown * stateSize);
+        nextStates = Arrays.copyOf(nextStates, grown * stateSize);
+        actions = Arrays.copyOf(actions, grown);
+        rewards = Arrays.copyOf(rewards, grown);
+        done = Arrays.copyOf(done, grown);
+        nextMasks = Arrays.copyOf(nextMasks, grown);
+        rows = grown;
+    }
+
+    /** Transitions the arrays have room for now (at most the capacity). */
+    int allocatedRows() {
+        return rows;
     }
 
     int size() {
@@ -51,6 +101,7 @@ final class ReplayBuffer {
             double[] nextState,
             boolean terminal,
             int nextMask) {
+        ensureRow(next);
         int base = next * stateSize;
         for (int i = 0; i < stateSize; i++) {
             states[base + i] = (float) state[i];
@@ -121,12 +172,16 @@ final class ReplayBuffer {
             throw new IOException(
                     "replay holds states of " + stateSize + ", expected " + expectedStateSize);
         }
-        ReplayBuffer r = new ReplayBuffer(capacity, stateSize);
-        r.size = in.readInt();
-        r.next = in.readInt();
-        if (r.size < 0 || r.size > capacity || r.next < 0 || r.next >= capacity) {
+        int size = in.readInt();
+        int next = in.readInt();
+        if (capacity < 1 || size < 0 || size > capacity || next < 0 || next >= capacity) {
             throw new IOException("corrupt replay buffer header");
         }
+        ReplayBuffer r =
+                new ReplayBuffer(
+                        capacity, stateSize, Math.max(size, Math.min(capacity, INITIAL_ROWS)));
+        r.size = size;
+        r.next = next;
         Bytes.readFloats(in, r.states, r.size * stateSize);
         Bytes.readFloats(in, r.nextStates, r.size * stateSize);
         for (int i = 0; i < r.size; i++) {

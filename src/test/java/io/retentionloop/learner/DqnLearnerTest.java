@@ -3,6 +3,7 @@ package io.retentionloop.learner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -389,6 +390,9 @@ class DqnLearnerTest {
         assertThat(original.train(37)).isEqualTo(37);
 
         byte[] checkpoint = original.checkpoint();
+        // the checkpoint's buffer is sized from the estimate
+        assertThat((double) original.checkpointSizeEstimate())
+                .isCloseTo(checkpoint.length, withinPercentage(5));
         DqnLearner restored = DqnLearner.restore(checkpoint);
         assertThat(restored.updates()).isEqualTo(37);
         assertThat(restored.replaySize()).isEqualTo(60);
