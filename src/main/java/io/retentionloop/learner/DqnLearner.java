@@ -523,7 +523,10 @@ public final class DqnLearner {
         return lastTdLoss;
     }
 
-    /** Approximate size of {@link #checkpoint()} in bytes (the headers are not counted). */
+    /**
+     * Approximate size of {@link #checkpoint()} in bytes (the headers' few hundred bytes rounded
+     * up).
+     */
     public long checkpointSizeEstimate() {
         // the online network with Adam's two moments, the target, the average
         long floats = (3L + 1 + (averageNet == null ? 0 : 1)) * onlineNet.numParams();
