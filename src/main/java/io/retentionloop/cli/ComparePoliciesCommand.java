@@ -165,6 +165,9 @@ final class ComparePoliciesCommand implements Callable<Integer> {
             p.put("interventions", s.get("interventions").asLong());
             p.put("policy_versions", s.get("policy_versions").asLong());
             p.set("profit_per_user_by_week", s.get("profit_per_user_by_week"));
+            p.set(
+                    "expected_incremental_profit_per_user_last_quarter_by_segment",
+                    s.path("expected_incremental_profit_per_user_last_quarter_by_segment"));
             p.set("last_quarter_actions_by_segment", s.path("last_quarter_actions_by_segment"));
             p.set("last_quarter_advantage_by_segment", s.path("last_quarter_advantage_by_segment"));
             if (e.getKey().startsWith("fixed:") && profit > bestFixed) {

@@ -124,6 +124,7 @@ public record JobConfig(
             boolean baseline,
             double averaging,
             double inputL1,
+            int ensemble,
             int maxUpdatesPerRecord,
             int publishEvery,
             int gateWindow,
@@ -164,7 +165,8 @@ public record JobConfig(
                 learner.seed,
                 learner.baseline,
                 learner.averaging,
-                learner.inputL1);
+                learner.inputL1,
+                learner.ensemble);
     }
 
     /** Job-level settings that belong to the application rather than to the cluster. */

@@ -6,6 +6,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.rl4j.agent.learning.algorithm.dqn.BaseTransitionTDAlgorithm;
 import org.deeplearning4j.rl4j.network.dqn.DQN;
@@ -38,7 +40,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * DqnSettings#averaging()} the published networks are exponential moving averages of the trained
  * ones (Polyak averaging), so one noisy minibatch does not swing the policy. The published network
  * answers b(s) + (Q − b)(s, a): both networks side by side in one of twice the width ({@link
- * DqnNetworks#sideBySide}).
+ * DqnNetworks#sideBySide}). With {@link DqnSettings#ensemble()} &gt; 1 several Q-networks learn
+ * side by side, each from its own initial weights, on its own minibatches and with its own target
+ * and average; what is published and answered is b(s) plus their mean.
  *
  * <p>{@link #checkpoint()} captures everything (every network, Adam's moments and step counts, the
  * replay buffer, the counters and the sampler's state), so a learner restored from it continues
@@ -48,7 +52,10 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class DqnLearner {
 
     private static final int MAGIC = 0x524c4451; // "RLDQ"
-    private static final int FORMAT = 5;
+    private static final int FORMAT = 6;
+
+    /** The format before ensembles, still read (as one network). */
+    private static final int FORMAT_WITHOUT_ENSEMBLE = 5;
 
     /** The format before the input penalty, still read (as without one). */
     private static final int FORMAT_WITHOUT_INPUT_L1 = 4;
@@ -67,13 +74,16 @@ public final class DqnLearner {
     private final DqnSettings settings;
     private final int stateSize;
     private final int actionCount;
-    private final DQN online;
-    private final DQN target;
-    private final MultiLayerNetwork onlineNet;
+
+    /** One Q-network per ensemble member, each with its own target, update and average. */
+    private final DQN[] online;
+
+    private final DQN[] target;
+    private final MultiLayerNetwork[] onlineNet;
     private ReplayBuffer replay;
     private final Rng rng;
-    private MaskedDoubleDQN algorithm;
-    private ResumableTargetSync sync;
+    private final MaskedDoubleDQN[] algorithm;
+    private final ResumableTargetSync[] sync;
     private long updates;
     private long added;
     private double credit;
@@ -84,8 +94,8 @@ public final class DqnLearner {
     /** b(s) in scaled reward units, or null without {@link DqnSettings#baseline()}. */
     private final MultiLayerNetwork baselineNet;
 
-    /** Polyak averages of the two networks, or null without {@link DqnSettings#averaging()}. */
-    private final MultiLayerNetwork averageNet;
+    /** Polyak averages of the networks, or null without {@link DqnSettings#averaging()}. */
+    private final MultiLayerNetwork[] averageNet;
 
     private final MultiLayerNetwork averageBaseline;
 
@@ -102,17 +112,26 @@ public final class DqnLearner {
         this.settings = settings;
         this.stateSize = stateSize;
         this.actionCount = actionCount;
-        this.online =
-                DqnNetworks.build(
-                        stateSize,
-                        actionCount,
-                        settings.hiddenLayers(),
-                        settings.hiddenUnits(),
-                        settings.learningRate(),
-                        settings.seed(),
-                        settings.inputL1());
-        this.onlineNet = DqnNetworks.net(online);
-        this.target = online.clone();
+        int members = settings.ensemble();
+        this.online = new DQN[members];
+        this.target = new DQN[members];
+        this.onlineNet = new MultiLayerNetwork[members];
+        this.algorithm = new MaskedDoubleDQN[members];
+        this.sync = new ResumableTargetSync[members];
+        for (int k = 0; k < members; k++) {
+            // member 0 is initialised as a learner without an ensemble is
+            online[k] =
+                    DqnNetworks.build(
+                            stateSize,
+                            actionCount,
+                            settings.hiddenLayers(),
+                            settings.hiddenUnits(),
+                            settings.learningRate(),
+                            settings.seed() + 1000L * k,
+                            settings.inputL1());
+            onlineNet[k] = DqnNetworks.net(online[k]);
+            target[k] = online[k].clone();
+        }
         this.replay = new ReplayBuffer(settings.replayCapacity(), stateSize);
         this.stateMoments = new RunningMoments(stateSize);
         this.rng = new Rng(settings.seed() ^ 0x5DEECE66DL);
@@ -129,20 +148,27 @@ public final class DqnLearner {
                                         settings.seed() + 1))
                         : null;
         boolean averaging = settings.averaging() > 0;
-        this.averageNet = averaging ? onlineNet.clone() : null;
+        this.averageNet = averaging ? new MultiLayerNetwork[members] : null;
+        for (int k = 0; averaging && k < members; k++) {
+            averageNet[k] = onlineNet[k].clone();
+        }
         this.averageBaseline = averaging && baselineNet != null ? baselineNet.clone() : null;
     }
 
     /** The update algorithm and RL4J's updater, in the target-sync phase of {@code updates}. */
     private void startUpdates() {
-        algorithm =
-                new MaskedDoubleDQN(
-                        online,
-                        target,
-                        BaseTransitionTDAlgorithm.Configuration.builder()
-                                .gamma(settings.gamma())
-                                .build());
-        sync = new ResumableTargetSync(online, target, settings.targetUpdatePeriod(), updates);
+        for (int k = 0; k < online.length; k++) {
+            algorithm[k] =
+                    new MaskedDoubleDQN(
+                            online[k],
+                            target[k],
+                            BaseTransitionTDAlgorithm.Configuration.builder()
+                                    .gamma(settings.gamma())
+                                    .build());
+            sync[k] =
+                    new ResumableTargetSync(
+                            online[k], target[k], settings.targetUpdatePeriod(), updates);
+        }
     }
 
     /**
@@ -229,6 +255,30 @@ public final class DqnLearner {
     }
 
     private void step() {
+        double loss = 0;
+        for (int k = 0; k < online.length; k++) {
+            loss += step(k);
+        }
+        updates++;
+        lastTdLoss = loss / online.length;
+        if (averageNet != null) {
+            // the usual warm-up: early on the average follows the weights more closely
+            double decay = Math.min(settings.averaging(), (1.0 + updates) / (10.0 + updates));
+            for (int k = 0; k < online.length; k++) {
+                average(averageNet[k], onlineNet[k], decay);
+            }
+            if (averageBaseline != null) {
+                average(averageBaseline, baselineNet, decay);
+            }
+        }
+    }
+
+    /**
+     * One update of member {@code k} on its own minibatch (the baseline learns from member 0's).
+     *
+     * @return the minibatch's mean squared TD error before the update
+     */
+    private double step(int k) {
         int b = settings.batchSize();
         float[] states = new float[b * stateSize];
         float[] next = new float[b * stateSize];
@@ -248,34 +298,26 @@ public final class DqnLearner {
         for (int i = 0; i < b; i++) {
             rewards[i] = replay.reward(slots[i]) / rewardScale;
         }
-        double[] shaped = baselineNet == null ? rewards : shaped(s, n, slots, rewards);
+        double[] shaped = baselineNet == null ? rewards : shaped(s, n, slots, rewards, k == 0);
         int[] actions = new int[b];
         boolean[] terminal = new boolean[b];
         for (int i = 0; i < b; i++) {
             actions[i] = replay.action(slots[i]);
             terminal[i] = replay.done(slots[i]);
         }
-        sync.update(algorithm.compute(s, n, actions, shaped, terminal, masks));
-        updates++;
+        sync[k].update(algorithm[k].compute(s, n, actions, shaped, terminal, masks));
         // RL4J's labels equal the network's own outputs except at the taken action, and DL4J's
         // MSE averages over outputs: the score times the action count is the mean squared TD error
-        lastTdLoss = onlineNet.score() * actionCount;
-        if (averageNet != null) {
-            // the usual warm-up: early on the average follows the weights more closely
-            double decay = Math.min(settings.averaging(), (1.0 + updates) / (10.0 + updates));
-            average(averageNet, onlineNet, decay);
-            if (averageBaseline != null) {
-                average(averageBaseline, baselineNet, decay);
-            }
-        }
+        return onlineNet[k].score() * actionCount;
     }
 
     /**
      * The rewards with the baseline taken out, r − b(s) + γ·b(s') (potential-based shaping, which
-     * leaves the best action of every state unchanged: Q learns Q − b), then one step of the
-     * baseline's own regression of r on s. The baseline is read before it sees this batch.
+     * leaves the best action of every state unchanged: Q learns Q − b), then, with {@code fit}, one
+     * step of the baseline's own regression of r on s. The baseline is read before it sees this
+     * batch.
      */
-    private double[] shaped(INDArray s, INDArray n, int[] slots, double[] rewards) {
+    private double[] shaped(INDArray s, INDArray n, int[] slots, double[] rewards, boolean fit) {
         int b = rewards.length;
         double[] now = baselineNet.output(s).data().asDouble();
         double[] then = settings.gamma() > 0 ? baselineNet.output(n).data().asDouble() : null;
@@ -286,7 +328,9 @@ public final class DqnLearner {
                 shaped[i] += settings.gamma() * then[i];
             }
         }
-        baselineNet.fit(s, Nd4j.create(rewards, new long[] {b, 1}).castTo(s.dataType()));
+        if (fit) {
+            baselineNet.fit(s, Nd4j.create(rewards, new long[] {b, 1}).castTo(s.dataType()));
+        }
         return shaped;
     }
 
@@ -294,24 +338,38 @@ public final class DqnLearner {
         avg.params().muli(decay).addi(net.params().mul(1 - decay));
     }
 
-    /** Q-values of every action for each state, in one network call. */
+    /** Q-values of every action for each state, in one network call per member. */
     public double[][] qValues(double[][] states) {
         if (states.length == 0) {
             return new double[0][];
         }
+        return qValues(states, 0, online.length);
+    }
+
+    /** Q-values of ensemble member {@code k} alone (for tests and diagnostics). */
+    double[][] memberQValues(int k, double[][] states) {
+        return qValues(states, k, k + 1);
+    }
+
+    /** b(s) plus the mean of members {@code [from, to)}'s Q − b, in reward units on raw states. */
+    private double[][] qValues(double[][] states, int from, int to) {
         float[] flat = DqnNetworks.flat(states, stateSize);
         stateMoments.standardize(flat, states.length);
         INDArray x = Nd4j.create(flat, new long[] {states.length, stateSize}, 'c');
-        INDArray q = policyNet().output(x);
+        INDArray q = policyNet(from).output(x);
+        for (int k = from + 1; k < to; k++) {
+            q.addi(policyNet(k).output(x));
+        }
+        q.divi(to - from);
         if (baselineNet != null) {
             q.addiColumnVector(policyBaseline().output(x));
         }
         return DqnNetworks.rows(q.muli(rewardScale()));
     }
 
-    /** The Q-network that is published: the average, or the online network itself. */
-    private MultiLayerNetwork policyNet() {
-        return averageNet != null ? averageNet : onlineNet;
+    /** Member k's Q-network that is published: its average, or the online network itself. */
+    private MultiLayerNetwork policyNet(int k) {
+        return averageNet != null ? averageNet[k] : onlineNet[k];
     }
 
     private MultiLayerNetwork policyBaseline() {
@@ -334,10 +392,14 @@ public final class DqnLearner {
         p.actionCount = actionCount;
         p.hiddenLayers = settings.hiddenLayers();
         p.updates = updates;
-        MultiLayerNetwork net = policyNet();
-        if (baselineNet != null) {
-            // Q = b + (Q − b): both networks side by side in one of twice the width
-            net = DqnNetworks.sideBySide(net, policyBaseline(), actionCount);
+        MultiLayerNetwork net = policyNet(0);
+        if (baselineNet != null || online.length > 1) {
+            // Q = b + mean of the members' (Q − b): the networks side by side in one as wide as all
+            List<MultiLayerNetwork> members = new ArrayList<>();
+            for (int k = 0; k < online.length; k++) {
+                members.add(policyNet(k));
+            }
+            net = DqnNetworks.sideBySide(members, policyBaseline(), actionCount);
         }
         p.hiddenUnits = (int) net.getLayer(0).getParam("W").size(1);
         p.params =
@@ -370,6 +432,7 @@ public final class DqnLearner {
             out.writeBoolean(settings.baseline());
             out.writeDouble(settings.averaging());
             out.writeDouble(settings.inputL1());
+            out.writeInt(settings.ensemble());
             out.writeInt(stateSize);
             out.writeInt(actionCount);
             out.writeLong(updates);
@@ -379,13 +442,15 @@ public final class DqnLearner {
             out.writeLong(rng.state());
             stateMoments.write(out);
             out.writeDouble(rewardSquares);
-            writeNet(out, onlineNet);
-            Bytes.writeFloatArray(out, DqnNetworks.params(target));
+            for (int k = 0; k < online.length; k++) {
+                writeNet(out, onlineNet[k]);
+                Bytes.writeFloatArray(out, DqnNetworks.params(target[k]));
+            }
             if (baselineNet != null) {
                 writeNet(out, baselineNet);
             }
-            if (averageNet != null) {
-                Bytes.writeFloatArray(out, DqnNetworks.params(averageNet));
+            for (int k = 0; averageNet != null && k < online.length; k++) {
+                Bytes.writeFloatArray(out, DqnNetworks.params(averageNet[k]));
             }
             if (averageBaseline != null) {
                 Bytes.writeFloatArray(out, DqnNetworks.params(averageBaseline));
@@ -430,7 +495,8 @@ public final class DqnLearner {
                             in.readLong(),
                             in.readBoolean(),
                             in.readDouble(),
-                            format > FORMAT_WITHOUT_INPUT_L1 ? in.readDouble() : 0);
+                            format > FORMAT_WITHOUT_INPUT_L1 ? in.readDouble() : 0,
+                            format > FORMAT_WITHOUT_ENSEMBLE ? in.readInt() : 1);
             DqnLearner l = new DqnLearner(settings, in.readInt(), in.readInt());
             l.updates = in.readLong();
             l.added = in.readLong();
@@ -439,13 +505,15 @@ public final class DqnLearner {
             l.rng.state(in.readLong());
             l.stateMoments.read(in);
             l.rewardSquares = in.readDouble();
-            readNet(in, l.onlineNet);
-            DqnNetworks.setParams(l.target, Bytes.readFloatArray(in, MAX_ARRAY));
+            for (int k = 0; k < l.online.length; k++) {
+                readNet(in, l.onlineNet[k]);
+                DqnNetworks.setParams(l.target[k], Bytes.readFloatArray(in, MAX_ARRAY));
+            }
             if (l.baselineNet != null) {
                 readNet(in, l.baselineNet);
             }
-            if (l.averageNet != null) {
-                DqnNetworks.setParams(l.averageNet, Bytes.readFloatArray(in, MAX_ARRAY));
+            for (int k = 0; l.averageNet != null && k < l.online.length; k++) {
+                DqnNetworks.setParams(l.averageNet[k], Bytes.readFloatArray(in, MAX_ARRAY));
             }
             if (l.averageBaseline != null) {
                 DqnNetworks.setParams(l.averageBaseline, Bytes.readFloatArray(in, MAX_ARRAY));
@@ -529,7 +597,8 @@ public final class DqnLearner {
      */
     public long checkpointSizeEstimate() {
         // the online network with Adam's two moments, the target, the average
-        long floats = (3L + 1 + (averageNet == null ? 0 : 1)) * onlineNet.numParams();
+        long floats =
+                (3L + 1 + (averageNet == null ? 0 : 1)) * online.length * onlineNet[0].numParams();
         if (baselineNet != null) {
             floats += (3L + (averageBaseline == null ? 0 : 1)) * baselineNet.numParams();
         }

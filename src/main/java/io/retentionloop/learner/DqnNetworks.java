@@ -3,6 +3,7 @@ package io.retentionloop.learner;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -104,39 +105,53 @@ final class DqnNetworks {
     }
 
     /**
-     * One network that answers {@code q(x) + b(x)} for every action: two dense ReLU networks of the
-     * same depth and width {@code u} (b with one output) side by side in one of width {@code 2u},
-     * their hidden layers block-diagonal, b's output added to every action's.
+     * One network that answers {@code mean(q_1(x) .. q_K(x)) + b(x)} for every action: K + 1 dense
+     * ReLU networks of the same depth and width {@code u} (b with one output, or none when {@code
+     * b} is null) side by side in one of width {@code (K+1)u}, their hidden layers block-diagonal,
+     * the members' outputs averaged and b's added to every action's.
      */
-    static MultiLayerNetwork sideBySide(MultiLayerNetwork q, MultiLayerNetwork b, int actions) {
-        int layers = q.getnLayers();
-        INDArray first = q.getLayer(0).getParam("W");
+    static MultiLayerNetwork sideBySide(
+            List<MultiLayerNetwork> qs, MultiLayerNetwork b, int actions) {
+        List<MultiLayerNetwork> parts = new ArrayList<>(qs);
+        if (b != null) {
+            parts.add(b);
+        }
+        int members = qs.size();
+        int layers = qs.get(0).getnLayers();
+        INDArray first = qs.get(0).getLayer(0).getParam("W");
         int in = (int) first.size(0);
         int u = (int) first.size(1);
-        MultiLayerNetwork both = net(build(in, actions, layers - 1, 2 * u, 1e-3, 0L));
+        int width = parts.size() * u;
+        MultiLayerNetwork all = net(build(in, actions, layers - 1, width, 1e-3, 0L));
         for (int l = 0; l < layers; l++) {
-            INDArray wq = q.getLayer(l).getParam("W");
-            INDArray wb = b.getLayer(l).getParam("W");
-            INDArray bq = q.getLayer(l).getParam("b");
-            INDArray bb = b.getLayer(l).getParam("b");
-            INDArray w = both.getLayer(l).getParam("W");
-            INDArray bias = both.getLayer(l).getParam("b");
+            INDArray w = all.getLayer(l).getParam("W");
+            INDArray bias = all.getLayer(l).getParam("b");
             w.assign(0);
-            if (l < layers - 1) {
-                // the first layer reads the same input for both; later ones are block-diagonal
-                INDArrayIndex qRows = l == 0 ? all() : interval(0, u);
-                INDArrayIndex bRows = l == 0 ? all() : interval(u, 2 * u);
-                w.put(new INDArrayIndex[] {qRows, interval(0, u)}, wq);
-                w.put(new INDArrayIndex[] {bRows, interval(u, 2 * u)}, wb);
-                bias.put(new INDArrayIndex[] {all(), interval(0, u)}, bq);
-                bias.put(new INDArrayIndex[] {all(), interval(u, 2 * u)}, bb);
-            } else {
-                w.put(new INDArrayIndex[] {interval(0, u), all()}, wq);
-                w.put(new INDArrayIndex[] {interval(u, 2 * u), all()}, wb.repeat(1, actions));
-                bias.assign(bq.add(bb.getDouble(0)));
+            bias.assign(0);
+            for (int p = 0; p < parts.size(); p++) {
+                MultiLayerNetwork part = parts.get(p);
+                INDArray wp = part.getLayer(l).getParam("W");
+                INDArray bp = part.getLayer(l).getParam("b");
+                INDArrayIndex block = interval(p * u, (p + 1) * u);
+                if (l < layers - 1) {
+                    // the first layer reads the same input for all; later ones are block-diagonal
+                    w.put(new INDArrayIndex[] {l == 0 ? all() : block, block}, wp);
+                    bias.put(new INDArrayIndex[] {all(), block}, bp);
+                } else if (p < members) {
+                    w.put(new INDArrayIndex[] {block, all()}, wp.div(members));
+                    bias.addi(bp.div(members));
+                } else {
+                    w.put(new INDArrayIndex[] {block, all()}, wp.repeat(1, actions));
+                    bias.addi(bp.getDouble(0));
+                }
             }
         }
-        return both;
+        return all;
+    }
+
+    /** {@link #sideBySide(List, MultiLayerNetwork, int)} of one Q-network and a baseline. */
+    static MultiLayerNetwork sideBySide(MultiLayerNetwork q, MultiLayerNetwork b, int actions) {
+        return sideBySide(List.of(q), b, actions);
     }
 
     private static double[] invert(double[] x) {

@@ -28,6 +28,9 @@ import java.io.Serializable;
  *     far above the differences between actions, inputs that do not tell the actions apart still
  *     let the network fit noise through them; the penalty keeps the inputs that pay for themselves
  *     (the baseline b(s) is not penalized)
+ * @param ensemble Q-networks trained side by side, each from its own initial weights on its own
+ *     minibatches, whose mean is published: their disagreement is the noise each fitted, which the
+ *     mean averages out
  */
 public record DqnSettings(
         double gamma,
@@ -41,8 +44,39 @@ public record DqnSettings(
         long seed,
         boolean baseline,
         double averaging,
-        double inputL1)
+        double inputL1,
+        int ensemble)
         implements Serializable {
+
+    /** Without an ensemble: one Q-network. */
+    public DqnSettings(
+            double gamma,
+            double learningRate,
+            int hiddenLayers,
+            int hiddenUnits,
+            int batchSize,
+            int replayCapacity,
+            int targetUpdatePeriod,
+            double updatesPerTransition,
+            long seed,
+            boolean baseline,
+            double averaging,
+            double inputL1) {
+        this(
+                gamma,
+                learningRate,
+                hiddenLayers,
+                hiddenUnits,
+                batchSize,
+                replayCapacity,
+                targetUpdatePeriod,
+                updatesPerTransition,
+                seed,
+                baseline,
+                averaging,
+                inputL1,
+                1);
+    }
 
     /** The plain double DQN: no baseline, the last weights published, no input penalty. */
     public DqnSettings(
@@ -95,7 +129,13 @@ public record DqnSettings(
                 averaging >= 0 && averaging < 1,
                 "learner.averaging must be in [0, 1), was " + averaging);
         require(inputL1 >= 0 && inputL1 < 1, "learner.input-l1 must be in [0, 1), was " + inputL1);
+        require(
+                ensemble >= 1 && ensemble <= MAX_ENSEMBLE,
+                "learner.ensemble must be in [1, " + MAX_ENSEMBLE + "], was " + ensemble);
     }
+
+    /** The most Q-networks an ensemble may have. */
+    public static final int MAX_ENSEMBLE = 16;
 
     /**
      * γ = 0, Adam 1e-3, 2 × 64 units, batch 32, 50,000 transitions, target every 500 updates, 0.25
@@ -118,7 +158,8 @@ public record DqnSettings(
                 seed,
                 baseline,
                 averaging,
-                inputL1);
+                inputL1,
+                ensemble);
     }
 
     public DqnSettings withUpdatesPerTransition(double perTransition) {
@@ -134,7 +175,8 @@ public record DqnSettings(
                 seed,
                 baseline,
                 averaging,
-                inputL1);
+                inputL1,
+                ensemble);
     }
 
     public DqnSettings withSeed(long s) {
@@ -150,7 +192,8 @@ public record DqnSettings(
                 s,
                 baseline,
                 averaging,
-                inputL1);
+                inputL1,
+                ensemble);
     }
 
     public DqnSettings withBaselineAndAveraging(boolean withBaseline, double decay) {
@@ -166,7 +209,8 @@ public record DqnSettings(
                 seed,
                 withBaseline,
                 decay,
-                inputL1);
+                inputL1,
+                ensemble);
     }
 
     public DqnSettings withInputL1(double l1) {
@@ -182,7 +226,25 @@ public record DqnSettings(
                 seed,
                 baseline,
                 averaging,
-                l1);
+                l1,
+                ensemble);
+    }
+
+    public DqnSettings withEnsemble(int members) {
+        return new DqnSettings(
+                gamma,
+                learningRate,
+                hiddenLayers,
+                hiddenUnits,
+                batchSize,
+                replayCapacity,
+                targetUpdatePeriod,
+                updatesPerTransition,
+                seed,
+                baseline,
+                averaging,
+                inputL1,
+                members);
     }
 
     private static void require(boolean ok, String message) {

@@ -44,6 +44,7 @@ final class ClosedLoop {
     private final Map<String, Long> sent = new TreeMap<>();
     private final Map<String, Map<String, Long>> lastQuarterBySegment = new TreeMap<>();
     private final Map<String, Map<String, double[]>> advantageBySegment = new TreeMap<>();
+    private final Map<String, Double> expectedGainBySegment = new TreeMap<>();
     private double expectedGain;
     private double expectedGainLastQuarter;
     private long controlTreated;
@@ -63,9 +64,7 @@ final class ClosedLoop {
         for (TopicTally.Seen d : decisions) {
             String action = oracle ? oracleAction(d, windowEnd) : d.action();
             if (lastQuarter) {
-                String who =
-                        sim.segmentOf(d.userId())
-                                + (sim.isAlive(d.userId(), windowEnd) ? "" : " (dropped out)");
+                String who = who(d, windowEnd);
                 lastQuarterBySegment
                         .computeIfAbsent(who, k -> new TreeMap<>())
                         .merge(action, 1L, Long::sum);
@@ -84,6 +83,7 @@ final class ClosedLoop {
             expectedGain += gain;
             if (lastQuarter) {
                 expectedGainLastQuarter += gain;
+                expectedGainBySegment.merge(who(d, windowEnd), gain, Double::sum);
             }
             if (d.control()) {
                 controlTreated++;
@@ -201,6 +201,23 @@ final class ClosedLoop {
      */
     double expectedIncrementalProfitPerUser(boolean lastQuarterOnly) {
         return (lastQuarterOnly ? expectedGainLastQuarter : expectedGain) / sim.users();
+    }
+
+    /**
+     * The world's expected incremental profit of the last quarter's actions per user, by segment
+     * and alive/dropped-out (from truth): where a policy earns, and where it falls short of
+     * another.
+     */
+    Map<String, Double> lastQuarterExpectedGainBySegment() {
+        Map<String, Double> out = new TreeMap<>();
+        expectedGainBySegment.forEach((who, gain) -> out.put(who, gain / sim.users()));
+        return out;
+    }
+
+    /** The decision's user's segment, and whether they had dropped out (from truth). */
+    private String who(TopicTally.Seen d, long windowEnd) {
+        return sim.segmentOf(d.userId())
+                + (sim.isAlive(d.userId(), windowEnd) ? "" : " (dropped out)");
     }
 
     /** Decisions per action in the last quarter, by segment and alive/dropped-out (from truth). */

@@ -112,6 +112,9 @@ final class RunSummary {
                 "expected_incremental_profit_per_user_last_quarter",
                 loop.expectedIncrementalProfitPerUser(true));
         j.set(
+                "expected_incremental_profit_per_user_last_quarter_by_segment",
+                LocalRun.json().valueToTree(loop.lastQuarterExpectedGainBySegment()));
+        j.set(
                 "last_quarter_actions_by_segment",
                 LocalRun.json().valueToTree(loop.lastQuarterActionsBySegment()));
         j.set(

@@ -317,9 +317,9 @@ class DqnLearnerTest {
     }
 
     /**
-     * Checkpoints of the formats before the input penalty (4: without it, read as none) and before
-     * next-state masks (3: also without the masks at the end) still restore, with every action
-     * allowed at every s'.
+     * Checkpoints of the formats before ensembles (5: one Q-network), before the input penalty (4:
+     * without it, read as none) and before next-state masks (3: also without the masks at the end)
+     * still restore, with every action allowed at every s'.
      */
     @Test
     void restoresCheckpointsWrittenBeforeNextStateMasks() {
@@ -327,7 +327,11 @@ class DqnLearnerTest {
         feed(original, new Random(6), 50, 4, 3);
         original.train(20);
         byte[] current = original.checkpoint();
-        byte[] withoutPenalty = withoutInputL1(current);
+        byte[] withoutEnsemble = without(current, PENALTY_AT + 8, 4);
+        java.nio.ByteBuffer.wrap(withoutEnsemble).putInt(4, 5);
+        assertThat(DqnLearner.restore(withoutEnsemble).checkpoint()).isEqualTo(current);
+
+        byte[] withoutPenalty = without(withoutEnsemble, PENALTY_AT, 8);
         java.nio.ByteBuffer.wrap(withoutPenalty).putInt(4, 4);
         assertThat(DqnLearner.restore(withoutPenalty).checkpoint()).isEqualTo(current);
 
@@ -340,41 +344,87 @@ class DqnLearnerTest {
         assertThat(restored.checkpoint()).isEqualTo(current);
         java.nio.ByteBuffer.wrap(old).putInt(4, 2);
         assertThatThrownBy(() -> DqnLearner.restore(old))
-                .hasMessageContaining("format 2, this release reads 3 to 5");
+                .hasMessageContaining("format 2, this release reads 3 to 6");
     }
 
     /**
-     * The checkpoint without the input penalty (format 4 wrote none): the 8 bytes after the magic,
-     * the format and the nine settings before it.
+     * Where the input penalty is in a checkpoint (format 4 wrote none, format 5 no ensemble size
+     * after it): after the magic, the format and the eleven settings before it.
      */
-    private static byte[] withoutInputL1(byte[] checkpoint) {
-        int at = 4 + 4 + 8 + 8 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 1 + 8;
-        byte[] out = new byte[checkpoint.length - 8];
+    private static final int PENALTY_AT = 4 + 4 + 8 + 8 + 4 + 4 + 4 + 4 + 4 + 8 + 8 + 1 + 8;
+
+    /** The checkpoint without {@code bytes} bytes at {@code at}. */
+    private static byte[] without(byte[] checkpoint, int at, int bytes) {
+        byte[] out = new byte[checkpoint.length - bytes];
         System.arraycopy(checkpoint, 0, out, 0, at);
-        System.arraycopy(checkpoint, at + 8, out, at, checkpoint.length - at - 8);
+        System.arraycopy(checkpoint, at + bytes, out, at, checkpoint.length - at - bytes);
         return out;
     }
 
-    /** The plain DQN, with the baseline, and with the baseline and averaged weights. */
+    /**
+     * The plain DQN, with the baseline, with the baseline and averaged weights, with the input
+     * penalty as well, and an ensemble of three with all of them.
+     */
     enum Variant {
-        PLAIN(false, 0, 0),
-        BASELINE(true, 0, 0),
-        AVERAGED(true, 0.9, 0),
-        INPUT_L1(true, 0.9, 1e-3);
+        PLAIN(false, 0, 0, 1),
+        BASELINE(true, 0, 0, 1),
+        AVERAGED(true, 0.9, 0, 1),
+        INPUT_L1(true, 0.9, 1e-3, 1),
+        ENSEMBLE(true, 0.9, 1e-3, 3),
+        ENSEMBLE_PLAIN(false, 0, 0, 2);
 
         final boolean baseline;
         final double averaging;
         final double inputL1;
+        final int ensemble;
 
-        Variant(boolean baseline, double averaging, double inputL1) {
+        Variant(boolean baseline, double averaging, double inputL1, int ensemble) {
             this.baseline = baseline;
             this.averaging = averaging;
             this.inputL1 = inputL1;
+            this.ensemble = ensemble;
         }
 
         DqnSettings of(DqnSettings s) {
-            return s.withBaselineAndAveraging(baseline, averaging).withInputL1(inputL1);
+            return s.withBaselineAndAveraging(baseline, averaging)
+                    .withInputL1(inputL1)
+                    .withEnsemble(ensemble);
         }
+    }
+
+    /**
+     * An ensemble's members learn apart (each from its own initial weights and minibatches) and the
+     * learner answers their mean.
+     */
+    @Test
+    void ensembleAnswersTheMeanOfItsMembers() {
+        DqnLearner learner =
+                new DqnLearner(Variant.ENSEMBLE.of(settings(0.5, 16, 10, 1.0, 3)), 6, 3);
+        Random rnd = new Random(12);
+        feed(learner, rnd, 200, 6, 3);
+        assertThat(learner.train(100)).isEqualTo(100);
+        double[][] probe = new double[10][];
+        for (int i = 0; i < probe.length; i++) {
+            probe[i] = gaussian(rnd, 6);
+        }
+        double[][] mean = learner.qValues(probe);
+        double[][][] members = new double[3][][];
+        for (int k = 0; k < 3; k++) {
+            members[k] = learner.memberQValues(k, probe);
+        }
+        double spread = 0;
+        for (int i = 0; i < probe.length; i++) {
+            for (int a = 0; a < 3; a++) {
+                double sum = members[0][i][a] + members[1][i][a] + members[2][i][a];
+                assertThat(mean[i][a]).isCloseTo(sum / 3, within(1e-4 * (1 + Math.abs(sum))));
+                spread += Math.abs(members[0][i][a] - members[1][i][a]);
+            }
+        }
+        assertThat(spread / (probe.length * 3)).as("members differ").isGreaterThan(1e-3);
+        assertThatThrownBy(() -> settings(0.5, 16, 10, 1.0, 3).withEnsemble(0))
+                .hasMessageContaining("learner.ensemble");
+        assertThatThrownBy(() -> settings(0.5, 16, 10, 1.0, 3).withEnsemble(17))
+                .hasMessageContaining("learner.ensemble");
     }
 
     @ParameterizedTest
