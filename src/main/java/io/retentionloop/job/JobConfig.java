@@ -125,6 +125,7 @@ public record JobConfig(
             double averaging,
             double inputL1,
             int ensemble,
+            double noiseWeighting,
             int maxUpdatesPerRecord,
             int publishEvery,
             int gateWindow,
@@ -166,7 +167,8 @@ public record JobConfig(
                 learner.baseline,
                 learner.averaging,
                 learner.inputL1,
-                learner.ensemble);
+                learner.ensemble,
+                learner.noiseWeighting);
     }
 
     /** Job-level settings that belong to the application rather than to the cluster. */

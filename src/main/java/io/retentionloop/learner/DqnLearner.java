@@ -42,7 +42,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * answers b(s) + (Q − b)(s, a): both networks side by side in one of twice the width ({@link
  * DqnNetworks#sideBySide}). With {@link DqnSettings#ensemble()} &gt; 1 several Q-networks learn
  * side by side, each from its own initial weights, on its own minibatches and with its own target
- * and average; what is published and answered is b(s) plus their mean.
+ * and average; what is published and answered is b(s) plus their mean. With {@link
+ * DqnSettings#noiseWeighting()} a third network σ²(s) regresses the squared residual (r − b(s))²,
+ * and each row's squared TD error is weighted by 1 / max(σ²(s), floor) (weighted least squares:
+ * users whose revenue swings whatever is sent no longer drown out those whose revenue moves only
+ * when an action moves it).
  *
  * <p>{@link #checkpoint()} captures everything (every network, Adam's moments and step counts, the
  * replay buffer, the counters and the sampler's state), so a learner restored from it continues
@@ -52,7 +56,10 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class DqnLearner {
 
     private static final int MAGIC = 0x524c4451; // "RLDQ"
-    private static final int FORMAT = 6;
+    private static final int FORMAT = 7;
+
+    /** The format before weighting by the rewards' noise, still read (as without it). */
+    private static final int FORMAT_WITHOUT_NOISE_WEIGHTING = 6;
 
     /** The format before ensembles, still read (as one network). */
     private static final int FORMAT_WITHOUT_ENSEMBLE = 5;
@@ -98,6 +105,12 @@ public final class DqnLearner {
     private final MultiLayerNetwork[] averageNet;
 
     private final MultiLayerNetwork averageBaseline;
+
+    /**
+     * σ²(s), the variance of the reward around b(s), in squared network units; null without {@link
+     * DqnSettings#noiseWeighting()}.
+     */
+    private final MultiLayerNetwork noiseNet;
 
     public DqnLearner(DqnSettings settings, int stateSize, int actionCount) {
         if (stateSize < 1 || actionCount < 2 || actionCount > MAX_ACTIONS) {
@@ -153,6 +166,17 @@ public final class DqnLearner {
             averageNet[k] = onlineNet[k].clone();
         }
         this.averageBaseline = averaging && baselineNet != null ? baselineNet.clone() : null;
+        this.noiseNet =
+                settings.noiseWeighting() > 0
+                        ? DqnNetworks.net(
+                                DqnNetworks.build(
+                                        stateSize,
+                                        1,
+                                        settings.hiddenLayers(),
+                                        settings.hiddenUnits(),
+                                        settings.learningRate(),
+                                        settings.seed() + 2))
+                        : null;
     }
 
     /** The update algorithm and RL4J's updater, in the target-sync phase of {@code updates}. */
@@ -298,17 +322,43 @@ public final class DqnLearner {
         for (int i = 0; i < b; i++) {
             rewards[i] = replay.reward(slots[i]) / rewardScale;
         }
-        double[] shaped = baselineNet == null ? rewards : shaped(s, n, slots, rewards, k == 0);
+        double[] now = baselineNet == null ? null : baselineNet.output(s).data().asDouble();
+        double[] weights = noiseNet == null ? null : weights(s, rewards, now, k == 0);
+        double[] shaped = baselineNet == null ? rewards : shaped(s, n, slots, rewards, now, k == 0);
         int[] actions = new int[b];
         boolean[] terminal = new boolean[b];
         for (int i = 0; i < b; i++) {
             actions[i] = replay.action(slots[i]);
             terminal[i] = replay.done(slots[i]);
         }
-        sync[k].update(algorithm[k].compute(s, n, actions, shaped, terminal, masks));
-        // RL4J's labels equal the network's own outputs except at the taken action, and DL4J's
-        // MSE averages over outputs: the score times the action count is the mean squared TD error
-        return onlineNet[k].score() * actionCount;
+        sync[k].update(algorithm[k].compute(s, n, actions, shaped, terminal, masks, weights));
+        return algorithm[k].squaredError();
+    }
+
+    /**
+     * Each row's weight, 1 / max(σ²(s), floor) scaled to mean 1 over the minibatch, from the noise
+     * network as it is before this batch; then, with {@code fit}, one step of its regression of the
+     * squared residual (r − b(s))² on s.
+     */
+    private double[] weights(INDArray s, double[] rewards, double[] now, boolean fit) {
+        int b = rewards.length;
+        double[] variance = noiseNet.output(s).data().asDouble();
+        double[] weights = new double[b];
+        double[] squares = new double[b];
+        double sum = 0;
+        for (int i = 0; i < b; i++) {
+            double residual = rewards[i] - now[i];
+            squares[i] = residual * residual;
+            weights[i] = 1 / Math.max(variance[i], settings.noiseWeighting());
+            sum += weights[i];
+        }
+        for (int i = 0; i < b; i++) {
+            weights[i] *= b / sum;
+        }
+        if (fit) {
+            noiseNet.fit(s, Nd4j.create(squares, new long[] {b, 1}).castTo(s.dataType()));
+        }
+        return weights;
     }
 
     /**
@@ -317,9 +367,9 @@ public final class DqnLearner {
      * step of the baseline's own regression of r on s. The baseline is read before it sees this
      * batch.
      */
-    private double[] shaped(INDArray s, INDArray n, int[] slots, double[] rewards, boolean fit) {
+    private double[] shaped(
+            INDArray s, INDArray n, int[] slots, double[] rewards, double[] now, boolean fit) {
         int b = rewards.length;
-        double[] now = baselineNet.output(s).data().asDouble();
         double[] then = settings.gamma() > 0 ? baselineNet.output(n).data().asDouble() : null;
         double[] shaped = new double[b];
         for (int i = 0; i < b; i++) {
@@ -365,6 +415,27 @@ public final class DqnLearner {
             q.addiColumnVector(policyBaseline().output(x));
         }
         return DqnNetworks.rows(q.muli(rewardScale()));
+    }
+
+    /**
+     * The predicted variance of the reward around b(s) of each state, in squared reward units, or
+     * null without noise weighting.
+     */
+    double[] noiseVariance(double[][] states) {
+        if (noiseNet == null) {
+            return null;
+        }
+        float[] x = DqnNetworks.flat(states, stateSize);
+        stateMoments.standardize(x, states.length);
+        double[] v =
+                noiseNet.output(Nd4j.create(x, new long[] {states.length, stateSize}, 'c'))
+                        .data()
+                        .asDouble();
+        double scale = rewardScale();
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= scale * scale;
+        }
+        return v;
     }
 
     /** Member k's Q-network that is published: its average, or the online network itself. */
@@ -433,6 +504,7 @@ public final class DqnLearner {
             out.writeDouble(settings.averaging());
             out.writeDouble(settings.inputL1());
             out.writeInt(settings.ensemble());
+            out.writeDouble(settings.noiseWeighting());
             out.writeInt(stateSize);
             out.writeInt(actionCount);
             out.writeLong(updates);
@@ -448,6 +520,9 @@ public final class DqnLearner {
             }
             if (baselineNet != null) {
                 writeNet(out, baselineNet);
+            }
+            if (noiseNet != null) {
+                writeNet(out, noiseNet);
             }
             for (int k = 0; averageNet != null && k < online.length; k++) {
                 Bytes.writeFloatArray(out, DqnNetworks.params(averageNet[k]));
@@ -496,7 +571,8 @@ public final class DqnLearner {
                             in.readBoolean(),
                             in.readDouble(),
                             format > FORMAT_WITHOUT_INPUT_L1 ? in.readDouble() : 0,
-                            format > FORMAT_WITHOUT_ENSEMBLE ? in.readInt() : 1);
+                            format > FORMAT_WITHOUT_ENSEMBLE ? in.readInt() : 1,
+                            format > FORMAT_WITHOUT_NOISE_WEIGHTING ? in.readDouble() : 0);
             DqnLearner l = new DqnLearner(settings, in.readInt(), in.readInt());
             l.updates = in.readLong();
             l.added = in.readLong();
@@ -511,6 +587,9 @@ public final class DqnLearner {
             }
             if (l.baselineNet != null) {
                 readNet(in, l.baselineNet);
+            }
+            if (l.noiseNet != null) {
+                readNet(in, l.noiseNet);
             }
             for (int k = 0; l.averageNet != null && k < l.online.length; k++) {
                 DqnNetworks.setParams(l.averageNet[k], Bytes.readFloatArray(in, MAX_ARRAY));
@@ -601,6 +680,9 @@ public final class DqnLearner {
                 (3L + 1 + (averageNet == null ? 0 : 1)) * online.length * onlineNet[0].numParams();
         if (baselineNet != null) {
             floats += (3L + (averageBaseline == null ? 0 : 1)) * baselineNet.numParams();
+        }
+        if (noiseNet != null) {
+            floats += 3L * noiseNet.numParams();
         }
         return 256 + 16L * stateSize + 4 * floats + replay.serializedSize();
     }

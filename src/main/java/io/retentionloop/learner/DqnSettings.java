@@ -31,6 +31,13 @@ import java.io.Serializable;
  * @param ensemble Q-networks trained side by side, each from its own initial weights on its own
  *     minibatches, whose mean is published: their disagreement is the noise each fitted, which the
  *     mean averages out
+ * @param noiseWeighting 0, or weigh each transition's squared TD error by the inverse of its
+ *     reward's predicted noise variance (weighted least squares): a third network σ²(s) regresses
+ *     the squared residual (r − b(s))² on the state, and each minibatch row gets 1 / max(σ²(s),
+ *     this floor), the weights scaled to mean 1 per minibatch. The value is the floor, in units of
+ *     the rewards' mean square (the network's reward unit): rewards of users whose revenue is large
+ *     and erratic then weigh less than those of users whose revenue barely moves unless an action
+ *     moves it, instead of drowning them out. Needs {@code baseline}.
  */
 public record DqnSettings(
         double gamma,
@@ -45,8 +52,41 @@ public record DqnSettings(
         boolean baseline,
         double averaging,
         double inputL1,
-        int ensemble)
+        int ensemble,
+        double noiseWeighting)
         implements Serializable {
+
+    /** Without weighting by the rewards' noise. */
+    public DqnSettings(
+            double gamma,
+            double learningRate,
+            int hiddenLayers,
+            int hiddenUnits,
+            int batchSize,
+            int replayCapacity,
+            int targetUpdatePeriod,
+            double updatesPerTransition,
+            long seed,
+            boolean baseline,
+            double averaging,
+            double inputL1,
+            int ensemble) {
+        this(
+                gamma,
+                learningRate,
+                hiddenLayers,
+                hiddenUnits,
+                batchSize,
+                replayCapacity,
+                targetUpdatePeriod,
+                updatesPerTransition,
+                seed,
+                baseline,
+                averaging,
+                inputL1,
+                ensemble,
+                0);
+    }
 
     /** Without an ensemble: one Q-network. */
     public DqnSettings(
@@ -132,6 +172,13 @@ public record DqnSettings(
         require(
                 ensemble >= 1 && ensemble <= MAX_ENSEMBLE,
                 "learner.ensemble must be in [1, " + MAX_ENSEMBLE + "], was " + ensemble);
+        require(
+                noiseWeighting >= 0 && noiseWeighting <= 10,
+                "learner.noise-weighting must be in [0, 10], was " + noiseWeighting);
+        require(
+                noiseWeighting == 0 || baseline,
+                "learner.noise-weighting needs learner.baseline: the noise is the reward's spread"
+                        + " around b(s)");
     }
 
     /** The most Q-networks an ensemble may have. */
@@ -159,7 +206,8 @@ public record DqnSettings(
                 baseline,
                 averaging,
                 inputL1,
-                ensemble);
+                ensemble,
+                noiseWeighting);
     }
 
     public DqnSettings withUpdatesPerTransition(double perTransition) {
@@ -176,7 +224,8 @@ public record DqnSettings(
                 baseline,
                 averaging,
                 inputL1,
-                ensemble);
+                ensemble,
+                noiseWeighting);
     }
 
     public DqnSettings withSeed(long s) {
@@ -193,7 +242,8 @@ public record DqnSettings(
                 baseline,
                 averaging,
                 inputL1,
-                ensemble);
+                ensemble,
+                noiseWeighting);
     }
 
     public DqnSettings withBaselineAndAveraging(boolean withBaseline, double decay) {
@@ -210,7 +260,8 @@ public record DqnSettings(
                 withBaseline,
                 decay,
                 inputL1,
-                ensemble);
+                ensemble,
+                noiseWeighting);
     }
 
     public DqnSettings withInputL1(double l1) {
@@ -227,7 +278,8 @@ public record DqnSettings(
                 baseline,
                 averaging,
                 l1,
-                ensemble);
+                ensemble,
+                noiseWeighting);
     }
 
     public DqnSettings withEnsemble(int members) {
@@ -244,7 +296,26 @@ public record DqnSettings(
                 baseline,
                 averaging,
                 inputL1,
-                members);
+                members,
+                noiseWeighting);
+    }
+
+    public DqnSettings withNoiseWeighting(double floor) {
+        return new DqnSettings(
+                gamma,
+                learningRate,
+                hiddenLayers,
+                hiddenUnits,
+                batchSize,
+                replayCapacity,
+                targetUpdatePeriod,
+                updatesPerTransition,
+                seed,
+                baseline,
+                averaging,
+                inputL1,
+                ensemble,
+                floor);
     }
 
     private static void require(boolean ok, String message) {

@@ -32,6 +32,7 @@ final class MaskedDoubleDQN extends BaseDQNAlgorithm {
     private int[] best;
     private float[] targetNext;
     private int columns;
+    private double squaredError;
 
     MaskedDoubleDQN(
             IOutputNeuralNet qNetwork,
@@ -54,6 +55,9 @@ final class MaskedDoubleDQN extends BaseDQNAlgorithm {
      * @param rewards the reward of each row (in the network's units)
      * @param terminal whether each row ends without a next state
      * @param masks the actions allowed at each row's s' (bit sets; 0 = all), or null for all
+     * @param weights each row's weight in the squared error, or null for 1 each: the taken action's
+     *     label moves w·(target − Q) from Q, so the gradient of its squared error is w times the
+     *     unweighted one
      */
     FeaturesLabels compute(
             INDArray states,
@@ -61,20 +65,32 @@ final class MaskedDoubleDQN extends BaseDQNAlgorithm {
             int[] actions,
             double[] rewards,
             boolean[] terminal,
-            int[] masks) {
+            int[] masks,
+            double[] weights) {
         Features features = new Features(new INDArray[] {states});
         nextMasks(masks);
         initComputation(features, new Features(new INDArray[] {next}));
         INDArray q = qNetwork.output(features).get(CommonOutputNames.QValues);
         float[] labels = q.dup('c').data().asFloat();
+        double squares = 0;
         for (int i = 0; i < actions.length; i++) {
-            labels[i * columns + actions[i]] = (float) computeTarget(i, rewards[i], terminal[i]);
+            int at = i * columns + actions[i];
+            double target = computeTarget(i, rewards[i], terminal[i]);
+            double error = target - labels[at];
+            squares += error * error;
+            labels[at] = (float) (weights == null ? target : labels[at] + weights[i] * error);
         }
+        squaredError = squares / actions.length;
         FeaturesLabels out = new FeaturesLabels(features);
         out.putLabels(
                 CommonOutputNames.QValues,
                 Nd4j.create(labels, q.shape(), 'c').castTo(q.dataType()));
         return out;
+    }
+
+    /** The mean squared TD error (unweighted) of the last computed minibatch, before its update. */
+    double squaredError() {
+        return squaredError;
     }
 
     @Override

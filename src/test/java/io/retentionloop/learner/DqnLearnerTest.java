@@ -191,6 +191,80 @@ class DqnLearnerTest {
     }
 
     /**
+     * Rewards whose noise depends on the state (a loyal buyer's revenue swings by tens of dollars
+     * whatever is sent, a deal seeker's barely moves): unweighted, the noisy half of the states
+     * drowns out what the quiet half says about the actions. Here the better action flips with the
+     * sign of x0 in every state, and the noise is 16 where x1 &gt; 0 and 1 elsewhere. Weighted by
+     * the inverse of the noise it predicts, the learner picks the better action more often, on the
+     * quiet states and overall, and its noise network tells the two halves apart.
+     */
+    @Test
+    void noiseWeightingListensToTheQuietStates() {
+        int stateSize = 2;
+        int actions = 2;
+        DqnSettings plain =
+                new DqnSettings(0.0, 1e-3, 2, 32, 64, 10_000, 500, 0.5, 5)
+                        .withBaselineAndAveraging(true, 0.99);
+        DqnLearner weighted = new DqnLearner(plain.withNoiseWeighting(0.2), stateSize, actions);
+        DqnLearner unweighted = new DqnLearner(plain, stateSize, actions);
+        Random rnd = new Random(41);
+        for (int n = 0; n < 4_000; n++) {
+            double[] s = gaussian(rnd, stateSize);
+            int a = rnd.nextInt(actions);
+            double gain = a == 1 ? Math.signum(s[0]) : 0;
+            double r = 10 + gain + (s[1] > 0 ? 16 : 1) * rnd.nextGaussian();
+            Transition t = new Transition(s, a, r, null, true, 0.5, 0, "d" + n);
+            weighted.add(t);
+            unweighted.add(t);
+            weighted.train(Integer.MAX_VALUE);
+            unweighted.train(Integer.MAX_VALUE);
+        }
+        double[][] quiet = new double[2000][];
+        double[][] noisy = new double[2000][];
+        for (int i = 0; i < quiet.length; i++) {
+            quiet[i] = new double[] {rnd.nextGaussian(), -Math.abs(rnd.nextGaussian())};
+            noisy[i] = new double[] {rnd.nextGaussian(), Math.abs(rnd.nextGaussian())};
+        }
+        double quietWith = bestPicked(weighted, quiet);
+        double quietWithout = bestPicked(unweighted, quiet);
+        double all = (quietWith + bestPicked(weighted, noisy)) / 2;
+        double allWithout = (quietWithout + bestPicked(unweighted, noisy)) / 2;
+        double[] varianceQuiet = weighted.noiseVariance(quiet);
+        double[] varianceNoisy = weighted.noiseVariance(noisy);
+        double ratio = mean(varianceNoisy) / mean(varianceQuiet);
+        System.out.printf(
+                "better action picked on quiet states %.3f weighted, %.3f unweighted; on all %.3f"
+                        + " vs %.3f; predicted noise variance noisy/quiet %.0f (truth 256)%n",
+                quietWith, quietWithout, all, allWithout, ratio);
+        assertThat(quietWith).isGreaterThan(0.9).isGreaterThan(quietWithout + 0.05);
+        assertThat(all).isGreaterThan(allWithout);
+        assertThat(ratio).isGreaterThan(20);
+        assertThat(unweighted.noiseVariance(quiet)).isNull();
+        assertThatThrownBy(() -> plain.withBaselineAndAveraging(false, 0).withNoiseWeighting(0.2))
+                .hasMessageContaining("learner.noise-weighting needs learner.baseline");
+        assertThatThrownBy(() -> plain.withNoiseWeighting(-1))
+                .hasMessageContaining("learner.noise-weighting must be in [0, 10]");
+    }
+
+    /** How often the greedy action is the better one, action 1 where x0 &gt; 0. */
+    private static double bestPicked(DqnLearner learner, double[][] states) {
+        double[][] q = learner.qValues(states);
+        int right = 0;
+        for (int i = 0; i < states.length; i++) {
+            right += (q[i][1] > q[i][0]) == (states[i][0] > 0) ? 1 : 0;
+        }
+        return (double) right / states.length;
+    }
+
+    private static double mean(double[] v) {
+        double sum = 0;
+        for (double x : v) {
+            sum += x;
+        }
+        return sum / v.length;
+    }
+
+    /**
      * How far the advantage of action 1 moves when only x0 is kept, and how often the greedy action
      * is the better one.
      */
@@ -317,9 +391,10 @@ class DqnLearnerTest {
     }
 
     /**
-     * Checkpoints of the formats before ensembles (5: one Q-network), before the input penalty (4:
-     * without it, read as none) and before next-state masks (3: also without the masks at the end)
-     * still restore, with every action allowed at every s'.
+     * Checkpoints of the formats before noise weighting (6: without it), before ensembles (5: one
+     * Q-network), before the input penalty (4: without it, read as none) and before next-state
+     * masks (3: also without the masks at the end) still restore, with every action allowed at
+     * every s'.
      */
     @Test
     void restoresCheckpointsWrittenBeforeNextStateMasks() {
@@ -327,7 +402,11 @@ class DqnLearnerTest {
         feed(original, new Random(6), 50, 4, 3);
         original.train(20);
         byte[] current = original.checkpoint();
-        byte[] withoutEnsemble = without(current, PENALTY_AT + 8, 4);
+        byte[] withoutWeighting = without(current, PENALTY_AT + 8 + 4, 8);
+        java.nio.ByteBuffer.wrap(withoutWeighting).putInt(4, 6);
+        assertThat(DqnLearner.restore(withoutWeighting).checkpoint()).isEqualTo(current);
+
+        byte[] withoutEnsemble = without(withoutWeighting, PENALTY_AT + 8, 4);
         java.nio.ByteBuffer.wrap(withoutEnsemble).putInt(4, 5);
         assertThat(DqnLearner.restore(withoutEnsemble).checkpoint()).isEqualTo(current);
 
@@ -344,7 +423,7 @@ class DqnLearnerTest {
         assertThat(restored.checkpoint()).isEqualTo(current);
         java.nio.ByteBuffer.wrap(old).putInt(4, 2);
         assertThatThrownBy(() -> DqnLearner.restore(old))
-                .hasMessageContaining("format 2, this release reads 3 to 6");
+                .hasMessageContaining("format 2, this release reads 3 to 7");
     }
 
     /**
@@ -363,32 +442,42 @@ class DqnLearnerTest {
 
     /**
      * The plain DQN, with the baseline, with the baseline and averaged weights, with the input
-     * penalty as well, and an ensemble of three with all of them.
+     * penalty as well, weighted by the rewards' noise as well, and ensembles with and without all
+     * of them.
      */
     enum Variant {
-        PLAIN(false, 0, 0, 1),
-        BASELINE(true, 0, 0, 1),
-        AVERAGED(true, 0.9, 0, 1),
-        INPUT_L1(true, 0.9, 1e-3, 1),
-        ENSEMBLE(true, 0.9, 1e-3, 3),
-        ENSEMBLE_PLAIN(false, 0, 0, 2);
+        PLAIN(false, 0, 0, 1, 0),
+        BASELINE(true, 0, 0, 1, 0),
+        AVERAGED(true, 0.9, 0, 1, 0),
+        INPUT_L1(true, 0.9, 1e-3, 1, 0),
+        NOISE_WEIGHTED(true, 0.9, 1e-3, 1, 0.2),
+        ENSEMBLE(true, 0.9, 1e-3, 3, 0.2),
+        ENSEMBLE_PLAIN(false, 0, 0, 2, 0);
 
         final boolean baseline;
         final double averaging;
         final double inputL1;
         final int ensemble;
+        final double noiseWeighting;
 
-        Variant(boolean baseline, double averaging, double inputL1, int ensemble) {
+        Variant(
+                boolean baseline,
+                double averaging,
+                double inputL1,
+                int ensemble,
+                double noiseWeighting) {
             this.baseline = baseline;
             this.averaging = averaging;
             this.inputL1 = inputL1;
             this.ensemble = ensemble;
+            this.noiseWeighting = noiseWeighting;
         }
 
         DqnSettings of(DqnSettings s) {
             return s.withBaselineAndAveraging(baseline, averaging)
                     .withInputL1(inputL1)
-                    .withEnsemble(ensemble);
+                    .withEnsemble(ensemble)
+                    .withNoiseWeighting(noiseWeighting);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.retentionloop.learner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,8 @@ class MaskedDoubleDQNTest {
 
         algorithm.nextMasks(masks);
         INDArray expected = algorithm.compute(list).getLabels(CommonOutputNames.QValues);
-        FeaturesLabels batch = algorithm.compute(states, next, taken, rewards, terminal, masks);
+        FeaturesLabels batch =
+                algorithm.compute(states, next, taken, rewards, terminal, masks, null);
         INDArray labels = batch.getLabels(CommonOutputNames.QValues);
 
         assertThat(labels.shape()).isEqualTo(expected.shape());
@@ -78,5 +80,22 @@ class MaskedDoubleDQNTest {
             changed += labels.getDouble(i, taken[i]) != q.getDouble(i, taken[i]) ? 1 : 0;
         }
         assertThat(changed).isEqualTo(rows);
+
+        // weighted: the taken action's label moves w times as far from the network's output
+        double[] weights = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            weights[i] = 0.1 + 3 * rnd.nextDouble();
+        }
+        INDArray weighted =
+                algorithm
+                        .compute(states, next, taken, rewards, terminal, masks, weights)
+                        .getLabels(CommonOutputNames.QValues);
+        for (int i = 0; i < rows; i++) {
+            for (int a = 0; a < actions; a++) {
+                double unweightedStep = labels.getDouble(i, a) - q.getDouble(i, a);
+                assertThat(weighted.getDouble(i, a) - q.getDouble(i, a))
+                        .isCloseTo(a == taken[i] ? weights[i] * unweightedStep : 0, within(1e-4));
+            }
+        }
     }
 }
