@@ -149,34 +149,26 @@ public final class DqnLearner {
         this.stateMoments = new RunningMoments(stateSize);
         this.rng = new Rng(settings.seed() ^ 0x5DEECE66DL);
         startUpdates();
-        this.baselineNet =
-                settings.baseline()
-                        ? DqnNetworks.net(
-                                DqnNetworks.build(
-                                        stateSize,
-                                        1,
-                                        settings.hiddenLayers(),
-                                        settings.hiddenUnits(),
-                                        settings.learningRate(),
-                                        settings.seed() + 1))
-                        : null;
+        this.baselineNet = settings.baseline() ? scalarNet(1) : null;
         boolean averaging = settings.averaging() > 0;
         this.averageNet = averaging ? new MultiLayerNetwork[members] : null;
         for (int k = 0; averaging && k < members; k++) {
             averageNet[k] = onlineNet[k].clone();
         }
         this.averageBaseline = averaging && baselineNet != null ? baselineNet.clone() : null;
-        this.noiseNet =
-                settings.noiseWeighting() > 0
-                        ? DqnNetworks.net(
-                                DqnNetworks.build(
-                                        stateSize,
-                                        1,
-                                        settings.hiddenLayers(),
-                                        settings.hiddenUnits(),
-                                        settings.learningRate(),
-                                        settings.seed() + 2))
-                        : null;
+        this.noiseNet = settings.noiseWeighting() > 0 ? scalarNet(2) : null;
+    }
+
+    /** A network of the Q-network's shape with one output, initialised from seed + offset. */
+    private MultiLayerNetwork scalarNet(long seedOffset) {
+        return DqnNetworks.net(
+                DqnNetworks.build(
+                        stateSize,
+                        1,
+                        settings.hiddenLayers(),
+                        settings.hiddenUnits(),
+                        settings.learningRate(),
+                        settings.seed() + seedOffset));
     }
 
     /** The update algorithm and RL4J's updater, in the target-sync phase of {@code updates}. */
