@@ -118,7 +118,7 @@ final class ClosedLoop {
         for (int a = 1; a < catalogue.size(); a++) {
             String id = catalogue.id(a);
             Double q = d.qValues().get(id);
-            if (q == null || !Double.isFinite(q)) {
+            if (q == null || !Double.isFinite(q) || !allowed(d, id)) {
                 continue;
             }
             double truth =
@@ -141,6 +141,16 @@ final class ClosedLoop {
         agree[0] += learnedBest.equals(trueBest) ? 1 : 0;
         agree[1] += trueMax;
         agree[2]++;
+    }
+
+    /**
+     * Whether the decision could have chosen the action: its logged probability is above 0 (stage,
+     * cooldown, frequency cap and budget allowed it). The network's output for an action it could
+     * not choose is never trained, so comparing it with the truth says nothing. Decisions logged
+     * without probabilities count every action.
+     */
+    private static boolean allowed(TopicTally.Seen d, String action) {
+        return d.probabilities().isEmpty() || d.probabilities().getOrDefault(action, 0.0) > 0;
     }
 
     private String oracleAction(TopicTally.Seen d, long windowEnd) {
@@ -229,10 +239,10 @@ final class ClosedLoop {
      * Last quarter, per segment and alive/dropped-out, for decisions with Q-values: each action's
      * mean learned advantage over none ({@code learned}) next to the mean of the world's expected
      * incremental profit of that action over {@link #EVALUATION_HORIZON_DAYS} ({@code truth}) on
-     * the same decisions, and under {@code best_action_agrees} the share of decisions whose
-     * highest-Q action (none included, no budget price) is the truly best one ({@code learned})
-     * with the mean true gain of the best action ({@code truth}). Empty for policies without
-     * Q-values.
+     * the same decisions, counting only the decisions that allowed the action ({@code decisions}),
+     * and under {@code best_action_agrees} the share of decisions whose highest-Q action among the
+     * allowed ones (none included, no budget price) is the truly best allowed one ({@code learned})
+     * with the mean true gain of that action ({@code truth}). Empty for policies without Q-values.
      */
     Map<String, Map<String, Map<String, Double>>> lastQuarterAdvantageBySegment() {
         Map<String, Map<String, Map<String, Double>>> out = new TreeMap<>();

@@ -116,7 +116,8 @@ final class TopicTally implements AutoCloseable {
             double expectedCost,
             long policyVersion,
             double budgetPrice,
-            Map<String, Double> qValues) {}
+            Map<String, Double> qValues,
+            Map<String, Double> probabilities) {}
 
     private final String decisionTopic;
     private final String outcomeTopic;
@@ -158,7 +159,8 @@ final class TopicTally implements AutoCloseable {
                         d.path("expected_cost").asDouble(0),
                         d.path("policy_version").asLong(0),
                         d.path("budget_price").asDouble(0),
-                        qValues(d.path("q_values")));
+                        qValues(d.path("q_values")),
+                        qValues(d.path("probabilities")));
         decisionsByWindow.computeIfAbsent(s.windowEnd(), w -> new java.util.ArrayList<>()).add(s);
         decisionsByAction.merge(s.action(), 1L, Long::sum);
         policyVersionsByWindow.merge(s.windowEnd(), s.policyVersion(), Math::max);

@@ -34,27 +34,47 @@ class ClosedLoopTest {
         long windowEnd = START.toEpochMilli() + 21 * DAY;
         assertThat(windowEnd).isGreaterThanOrEqualTo(loop.lastQuarter());
 
-        // Q: e-mail 2 above none everywhere, coupon 1 below, push equal; free shipping not logged
+        // Q: e-mail 2 above none everywhere, coupon 1 below, push equal; free shipping not logged.
+        // The coupon is allowed (probability above 0) for every other user only: where it is
+        // not, its output was never trained and it takes no part in the comparison.
         Map<String, Double> q = Map.of("none", 5.0, "email", 7.0, "push", 5.0, "coupon10", 4.0);
+        Map<String, Double> withCoupon =
+                Map.of("none", 0.1, "email", 0.8, "push", 0.05, "coupon10", 0.05);
+        Map<String, Double> withoutCoupon =
+                Map.of("none", 0.1, "email", 0.85, "push", 0.05, "coupon10", 0.0);
         List<TopicTally.Seen> decisions = new ArrayList<>();
-        Map<String, double[]> expected = new HashMap<>(); // who -> email truth sum, count, agrees
+        // who -> email truth sum, count, agrees, coupon decisions
+        Map<String, double[]> expected = new HashMap<>();
         for (int i = 0; i < sim.users(); i++) {
             String user = sim.userId(i);
             boolean control = i % 10 == 0;
+            boolean coupon = i % 2 == 0;
             decisions.add(
                     new TopicTally.Seen(
-                            user, windowEnd, "none", "active", control, 20, 0, 3, 0, q));
+                            user,
+                            windowEnd,
+                            "none",
+                            "active",
+                            control,
+                            20,
+                            0,
+                            3,
+                            0,
+                            q,
+                            coupon ? withCoupon : withoutCoupon));
             if (control) {
                 continue;
             }
             String who =
                     sim.segmentOf(user) + (sim.isAlive(user, windowEnd) ? "" : " (dropped out)");
-            double[] e = expected.computeIfAbsent(who, k -> new double[3]);
+            double[] e = expected.computeIfAbsent(who, k -> new double[4]);
             e[0] += sim.expectedIncrementalProfit(user, "email", windowEnd, 28);
             e[1]++;
+            e[3] += coupon ? 1 : 0;
             String best = "none";
             double bestGain = 0;
-            for (String a : List.of("email", "push", "coupon10")) {
+            for (String a :
+                    coupon ? List.of("email", "push", "coupon10") : List.of("email", "push")) {
                 double g = sim.expectedIncrementalProfit(user, a, windowEnd, 28);
                 if (g > bestGain) {
                     bestGain = g;
@@ -73,6 +93,7 @@ class ClosedLoopTest {
                     Map<String, Map<String, Double>> s = bySegment.get(who);
                     assertThat(s)
                             .containsOnlyKeys("email", "push", "coupon10", "best_action_agrees");
+                    assertThat(s.get("coupon10").get("decisions")).isEqualTo(e[3]);
                     assertThat(s.get("email").get("learned")).isEqualTo(2.0);
                     assertThat(s.get("coupon10").get("learned")).isEqualTo(-1.0);
                     assertThat(s.get("push").get("learned")).isEqualTo(0.0);
