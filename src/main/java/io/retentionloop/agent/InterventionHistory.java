@@ -41,6 +41,15 @@ public class InterventionHistory {
     /** Cost of every send so far: fixed costs at the send, revenue shares as rewards mature. */
     public double totalCost;
 
+    /**
+     * Per action: closed windows during which that action's offer was in force (index 0, {@code
+     * none}: windows with no offer in force); null until the first window is recorded.
+     */
+    public int[] responseWindows;
+
+    /** Per action: the user's purchases in those windows. */
+    public double[] responsePurchases;
+
     public InterventionHistory() {}
 
     /** An empty history for this catalogue. */
@@ -67,6 +76,48 @@ public class InterventionHistory {
         recentNext = (recentNext + 1) % RECENT_CAPACITY;
         recentCount = Math.min(recentCount + 1, RECENT_CAPACITY);
         totalCost += a.fixedCost();
+    }
+
+    /**
+     * Records a closed window {@code (end - window, end]} in which the user made {@code purchases}:
+     * they are credited to the offer in force at the window's start (the latest send, if it was
+     * sent at or before the start and its {@code valid_for}, or {@code window} when it has none,
+     * reaches past it), or to {@code none}. This is how the user has responded to each action.
+     */
+    public void recordWindow(ActionCatalogue catalogue, long end, long window, double purchases) {
+        align(catalogue);
+        if (responseWindows == null || responseWindows.length != catalogue.size()) {
+            responseWindows = new int[catalogue.size()];
+            responsePurchases = new double[catalogue.size()];
+        }
+        long start = end - window;
+        int offer = 0;
+        int latest = latestSend(catalogue);
+        if (latest > 0) {
+            long at = lastSentAt(catalogue, latest);
+            long valid = catalogue.get(latest).validFor().toMillis();
+            if (at <= start && at + (valid == 0 ? window : valid) > start) {
+                offer = latest;
+            }
+        }
+        responseWindows[offer]++;
+        responsePurchases[offer] += Double.isFinite(purchases) ? Math.max(0, purchases) : 0;
+    }
+
+    /** Windows recorded under {@code action}'s offer ({@code none}: no offer). */
+    public int responseWindows(ActionCatalogue catalogue, int action) {
+        int slot = slot(catalogue, action);
+        return slot < 0 || responseWindows == null || slot >= responseWindows.length
+                ? 0
+                : responseWindows[slot];
+    }
+
+    /** Purchases in those windows. */
+    public double responsePurchases(ActionCatalogue catalogue, int action) {
+        int slot = slot(catalogue, action);
+        return slot < 0 || responsePurchases == null || slot >= responsePurchases.length
+                ? 0
+                : responsePurchases[slot];
     }
 
     /** Books a cost known only later (the revenue share, when a reward matures). */
@@ -161,6 +212,18 @@ public class InterventionHistory {
         }
         for (int i = 0; i < recentCount; i++) {
             recentActions[i] = recentActions[i] < 0 ? -1 : newIndex[recentActions[i]];
+        }
+        if (responseWindows != null) {
+            int[] windows = new int[n];
+            double[] purchases = new double[n];
+            for (int old = 0; old < newIndex.length && old < responseWindows.length; old++) {
+                if (newIndex[old] >= 0) {
+                    windows[newIndex[old]] = responseWindows[old];
+                    purchases[newIndex[old]] = responsePurchases[old];
+                }
+            }
+            responseWindows = windows;
+            responsePurchases = purchases;
         }
         actionIds = catalogue.ids();
         lastSentAt = last;

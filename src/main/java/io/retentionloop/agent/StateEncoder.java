@@ -37,6 +37,14 @@ import java.util.List;
  *       last {@value #RECENT_DAYS} days)</td></tr>
  *   <tr><td>F+11+3(i-1)</td><td>fresh_&lt;action i&gt;</td><td>exp(−days since action i was
  *       last sent / {@value #FRESH_DAYS}); 0 if never</td></tr>
+ *   <tr><td>F+9+3(n-1)+(i-1)</td><td>response_&lt;action i&gt;</td><td>how the user has bought
+ *       while action i's offer was in force, against their usual rate: ln(r_i + c) − ln(r + c),
+ *       r = purchases per window over all recorded windows, r_i = (purchases in the windows under
+ *       action i + r) / (those windows + 1), c = {@value #RESPONSE_OFFSET}; 0 if action i was
+ *       never in force ({@link InterventionHistory#recordWindow})</td></tr>
+ *   <tr><td>F+9+4(n-1)+(i-1)</td><td>in_force_&lt;action i&gt;</td><td>days action i's offer
+ *       still runs after now / {@value #FRESH_DAYS}, capped at 1: only the latest send's, only for
+ *       actions with {@code valid_for}; 0 otherwise</td></tr>
  * </table>
  *
  * <p>The engagement rates tell apart users whose recency, frequency and spend look alike but who
@@ -50,7 +58,19 @@ import java.util.List;
  * makes the next window's revenue depend on it whatever is chosen then, and an action sent then may
  * replace it; without a clear signal the learner credits that revenue to the next action.
  *
- * <p>F = {@link Features#SIZE}; {@link #size()} = F + 9 + 3(n-1). Changing the layout changes
+ * <p>The responses tell apart users who look alike but react differently, from what they did after
+ * earlier sends: a deal seeker buys about three times as often while a coupon runs, a casual buyer
+ * a third more; a casual buyer after an e-mail almost twice as often, a deal seeker hardly more.
+ * One coupon's two weeks say little, several say a lot; the shrinkage by one window keeps a single
+ * lucky window from reading as a strong response.
+ *
+ * <p>Whether an offer still runs decides what the next window's revenue is made of: a deal seeker
+ * whose coupon runs another week buys more in it unless a new send now replaces the coupon.
+ * Freshness tells it only through a threshold (0.37 one window after the send, in force; 0.14 two
+ * windows after, expired); {@code in_force} says it outright, so the value of doing nothing while a
+ * coupon runs is not mixed up with doing nothing without one.
+ *
+ * <p>F = {@link Features#SIZE}; {@link #size()} = F + 9 + 5(n-1). Changing the layout changes
  * {@link #VERSION}; published policies are tied to the state size.
  */
 public final class StateEncoder implements Serializable {
@@ -58,7 +78,7 @@ public final class StateEncoder implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Version of this layout, to be recorded with policies. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     /** Days since the last send are capped here (and scaled by it). */
     public static final int SINCE_CAP_DAYS = 90;
@@ -73,6 +93,9 @@ public final class StateEncoder implements Serializable {
     private static final int VALUE_FIELDS = 5;
     private static final int ENGAGEMENT_FIELDS = 4;
     private static final int HISTORY_FIELDS = 3;
+
+    /** Offset of the response rates in {@link #response}: purchases per window. */
+    static final double RESPONSE_OFFSET = 0.1;
 
     private final ActionCatalogue catalogue;
     private final boolean[] rawFeature;
@@ -90,7 +113,7 @@ public final class StateEncoder implements Serializable {
         return Features.SIZE
                 + VALUE_FIELDS
                 + ENGAGEMENT_FIELDS
-                + HISTORY_FIELDS * (catalogue.size() - 1);
+                + (HISTORY_FIELDS + 2) * (catalogue.size() - 1);
     }
 
     /** The name of every position, in order. */
@@ -111,6 +134,12 @@ public final class StateEncoder implements Serializable {
             names.add("since_last_" + catalogue.id(a));
             names.add("recent_" + catalogue.id(a));
             names.add("fresh_" + catalogue.id(a));
+        }
+        for (int a = 1; a < catalogue.size(); a++) {
+            names.add("response_" + catalogue.id(a));
+        }
+        for (int a = 1; a < catalogue.size(); a++) {
+            names.add("in_force_" + catalogue.id(a));
         }
         return names;
     }
@@ -166,7 +195,54 @@ public final class StateEncoder implements Serializable {
             s[at++] = h == null ? 0 : Math.log1p(h.sendsWithin(catalogue, a, recentFrom, now));
             s[at++] = never ? 0 : Math.exp(-days / FRESH_DAYS);
         }
+        for (int a = 1; a < catalogue.size(); a++) {
+            s[at++] = response(h, a);
+        }
+        int latest = h == null ? -1 : h.latestSend(catalogue);
+        for (int a = 1; a < catalogue.size(); a++) {
+            s[at++] = a == latest ? inForce(h, a, now) : 0;
+        }
         return s;
+    }
+
+    /**
+     * The days action {@code a}'s offer still runs after {@code now} (its {@code valid_for} from
+     * its last send), / {@value #FRESH_DAYS}, capped at 1; 0 for an action without {@code
+     * valid_for}. Only the latest send's offer can be in force: a new send replaces it.
+     */
+    private double inForce(InterventionHistory h, int a, long now) {
+        long valid = catalogue.get(a).validFor().toMillis();
+        long last = h.lastSentAt(catalogue, a);
+        if (valid == 0 || last == InterventionHistory.NEVER) {
+            return 0;
+        }
+        double days = (last + valid - now) / (double) DAY_MS;
+        return Math.min(1, Math.max(0, days) / FRESH_DAYS);
+    }
+
+    /**
+     * How the user has responded to action {@code a}: ln(r_a + c) − ln(r + c), where r is the
+     * user's purchases per recorded window and r_a the same in the windows {@code a}'s offer was in
+     * force, shrunk towards r by one window ((P_a + r) / (N_a + 1)), and c = {@value
+     * #RESPONSE_OFFSET}. 0 when the action's offer was never in force in a recorded window.
+     */
+    private double response(InterventionHistory h, int a) {
+        if (h == null) {
+            return 0;
+        }
+        int n = h.responseWindows(catalogue, a);
+        if (n == 0) {
+            return 0;
+        }
+        int windows = 0;
+        double purchases = 0;
+        for (int b = 0; b < catalogue.size(); b++) {
+            windows += h.responseWindows(catalogue, b);
+            purchases += h.responsePurchases(catalogue, b);
+        }
+        double rate = purchases / windows;
+        double rateA = (h.responsePurchases(catalogue, a) + rate) / (n + 1);
+        return Math.log(rateA + RESPONSE_OFFSET) - Math.log(rate + RESPONSE_OFFSET);
     }
 
     /**

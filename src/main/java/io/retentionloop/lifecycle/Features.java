@@ -46,6 +46,7 @@ public final class Features {
     public static final int CUSTOMER_AGE_DAYS = NAMES.indexOf("customer_age_days");
     public static final int NET_SPEND = NAMES.indexOf("net_spend");
     public static final int PURCHASES = NAMES.indexOf("purchases");
+    public static final int WINDOW_PURCHASES = NAMES.indexOf("window_purchases");
     public static final int TENURE_DAYS = NAMES.indexOf("tenure_days");
 
     private Features() {}

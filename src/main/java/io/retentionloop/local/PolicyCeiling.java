@@ -318,6 +318,11 @@ public final class PolicyCeiling {
                 int action = uniform(allowed, count, logging);
                 boolean alive = sim.isAlive(w.userId, now); // before the action's effect
                 double perfect = sim.expectedValue(w.userId, now, s.horizonDays());
+                h.recordWindow(
+                        catalogue,
+                        w.windowEnd,
+                        w.windowEnd - w.windowStart,
+                        w.features[io.retentionloop.lifecycle.Features.WINDOW_PURCHASES]);
                 double[] state = encoder.encode(w, null, h);
                 sim.applyIntervention(w.userId, catalogue.id(action), now);
                 h.recordSend(catalogue, action, now);

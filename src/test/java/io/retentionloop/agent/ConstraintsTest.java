@@ -133,6 +133,7 @@ class ConstraintsTest {
         InterventionHistory h = InterventionHistory.create(CATALOGUE);
         h.recordSend(CATALOGUE, 1, T0); // email
         h.recordSend(CATALOGUE, 3, T0 + DAY); // coupon
+        h.recordWindow(CATALOGUE, T0 + 8 * DAY, 7 * DAY, 2); // under the coupon
         ActionCatalogue reordered =
                 ActionCatalogue.parse(
                         """
@@ -164,6 +165,8 @@ class ConstraintsTest {
         h.recordSend(reordered, 2, T0 + 2 * DAY);
         assertThat(h.actionIds).containsExactly("none", "coupon", "sms", "email");
         assertThat(h.sends).containsExactly(0, 1, 1, 1);
+        assertThat(h.responseWindows).containsExactly(0, 1, 0, 0);
+        assertThat(h.responsePurchases(reordered, 1)).isEqualTo(2.0);
         assertThat(h.sendsWithin(reordered, 3, T0 - 1, T0 + 3 * DAY)).isEqualTo(1);
         assertThat(h.sendsWithin(reordered, 1, T0 - 1, T0 + 3 * DAY)).isEqualTo(1);
         assertThat(Constraints.verdicts(reordered, LifecycleStage.AT_RISK, h, T0 + 3 * DAY))

@@ -51,6 +51,8 @@ class FlinkPojoTest {
         InterventionHistory h = InterventionHistory.create(catalogue);
         h.recordSend(catalogue, 1, 1000L);
         assertThat(roundTrip(h, InterventionHistory.class)).usingRecursiveComparison().isEqualTo(h);
+        h.recordWindow(catalogue, 1000L + 7 * 86_400_000L, 7 * 86_400_000L, 1);
+        assertThat(roundTrip(h, InterventionHistory.class)).usingRecursiveComparison().isEqualTo(h);
     }
 
     private static <T> T roundTrip(T value, Class<T> type) throws IOException {

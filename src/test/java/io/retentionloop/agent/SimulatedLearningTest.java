@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.learner.DqnLearner;
 import io.retentionloop.learner.Transition;
+import io.retentionloop.lifecycle.Features;
 import io.retentionloop.lifecycle.LifecycleRules;
 import io.retentionloop.lifecycle.WindowSnapshot;
 import io.retentionloop.local.OfflineLifecycle;
@@ -99,6 +100,15 @@ class SimulatedLearningTest {
                 continue;
             }
             List<WindowSnapshot> snapshots = lifecycle.closeWindows();
+            for (WindowSnapshot s : snapshots) { // as the agent does at every window end
+                histories
+                        .computeIfAbsent(s.userId, u -> InterventionHistory.create(catalogue))
+                        .recordWindow(
+                                catalogue,
+                                s.windowEnd,
+                                s.windowEnd - s.windowStart,
+                                s.features[Features.WINDOW_PURCHASES]);
+            }
             if (now == evaluation) {
                 evaluated = snapshots;
             } else if (now >= firstDecision

@@ -18,7 +18,7 @@ class StateEncoderTest {
 
     @Test
     void sizeAndNamesFollowTheLayout() {
-        assertThat(encoder.size()).isEqualTo(Features.SIZE + 9 + 3 * 4).isEqualTo(45);
+        assertThat(encoder.size()).isEqualTo(Features.SIZE + 9 + 5 * 4).isEqualTo(53);
         assertThat(encoder.names()).hasSize(encoder.size());
         assertThat(encoder.names().get(Features.SIZE)).isEqualTo("value_present");
         assertThat(encoder.names().subList(Features.SIZE + 5, Features.SIZE + 9))
@@ -29,7 +29,17 @@ class StateEncoderTest {
                         "purchases_per_week");
         assertThat(encoder.names().subList(Features.SIZE + 9, Features.SIZE + 12))
                 .containsExactly("since_last_email", "recent_email", "fresh_email");
-        assertThat(encoder.names().get(encoder.size() - 1)).isEqualTo("fresh_free_shipping");
+        assertThat(encoder.names().get(Features.SIZE + 20)).isEqualTo("fresh_free_shipping");
+        assertThat(encoder.names().subList(Features.SIZE + 21, encoder.size()))
+                .containsExactly(
+                        "response_email",
+                        "response_push",
+                        "response_coupon10",
+                        "response_free_shipping",
+                        "in_force_email",
+                        "in_force_push",
+                        "in_force_coupon10",
+                        "in_force_free_shipping");
     }
 
     @Test
@@ -48,7 +58,7 @@ class StateEncoderTest {
     void valueOutputsFollowThePresenceFlag() {
         double[] f = new double[Features.SIZE];
         double[] without = encoder.encode(f, 0, 0, 0, null, null, NOW);
-        assertThat(without).hasSize(45);
+        assertThat(without).hasSize(53);
         assertThat(without[Features.SIZE]).isZero();
         double[] with =
                 encoder.encode(
@@ -97,6 +107,76 @@ class StateEncoderTest {
         assertThat(encoder.encode(new double[Features.SIZE], 0, 0, 0, null, h, NOW)[fresh])
                 .as("sent at this window end")
                 .isEqualTo(1.0);
+    }
+
+    @Test
+    void responseComparesPurchasesUnderAnOfferWithTheUsersRate() {
+        InterventionHistory h = InterventionHistory.create(catalogue);
+        int coupon = catalogue.indexOf("coupon10");
+        int email = catalogue.indexOf("email");
+        long week = 7 * DAY;
+        long t = NOW - 20 * week;
+        // four windows without an offer, no purchase in them
+        for (int i = 0; i < 4; i++) {
+            t += week;
+            h.recordWindow(catalogue, t, week, 0);
+        }
+        // a coupon valid 14 days: the two windows after it are under it, 2 purchases in them
+        h.recordSend(catalogue, coupon, t);
+        t += week;
+        h.recordWindow(catalogue, t, week, 1);
+        t += week;
+        h.recordWindow(catalogue, t, week, 1);
+        // an e-mail (valid for one window, its default): one window under it, no purchase
+        h.recordSend(catalogue, email, t);
+        t += week;
+        h.recordWindow(catalogue, t, week, 0);
+        t += week;
+        h.recordWindow(catalogue, t, week, 0); // the e-mail's window is over: no offer
+        assertThat(h.responseWindows(catalogue, 0)).isEqualTo(5);
+        assertThat(h.responseWindows(catalogue, coupon)).isEqualTo(2);
+        assertThat(h.responsePurchases(catalogue, coupon)).isEqualTo(2.0);
+        assertThat(h.responseWindows(catalogue, email)).isEqualTo(1);
+
+        double[] s = encoder.encode(new double[Features.SIZE], 0, 0, 0, null, h, t);
+        int at = Features.SIZE + 21;
+        double rate = 2.0 / 8;
+        double c = StateEncoder.RESPONSE_OFFSET;
+        assertThat(s[at + coupon - 1])
+                .as("coupon: (2 + r) / 3 purchases per window against r")
+                .isCloseTo(Math.log((2 + rate) / 3 + c) - Math.log(rate + c), within(1e-12))
+                .isGreaterThan(0.7);
+        assertThat(s[at + email - 1])
+                .as("e-mail: no purchase in its window")
+                .isCloseTo(Math.log(rate / 2 + c) - Math.log(rate + c), within(1e-12))
+                .isNegative();
+        assertThat(s[at + catalogue.indexOf("push") - 1]).as("push never in force").isZero();
+        assertThat(encoder.encode(new double[Features.SIZE], 0, 0, 0, null, null, t)[at]).isZero();
+    }
+
+    @Test
+    void inForceTellsWhichOfferStillRunsAndForHowLong() {
+        InterventionHistory h = InterventionHistory.create(catalogue);
+        int coupon = catalogue.indexOf("coupon10");
+        int email = catalogue.indexOf("email");
+        int at = Features.SIZE + 25;
+        assertThat(encoder.names().get(at + coupon - 1)).isEqualTo("in_force_coupon10");
+        h.recordSend(catalogue, coupon, NOW - 7 * DAY); // valid 14 days: 7 left
+        double[] s = encoder.encode(new double[Features.SIZE], 0, 0, 0, null, h, NOW);
+        assertThat(s[at + coupon - 1]).isEqualTo(1.0);
+        assertThat(
+                        encoder.encode(new double[Features.SIZE], 0, 0, 0, null, h, NOW + 4 * DAY)[
+                                at + coupon - 1])
+                .isCloseTo(3.0 / 7, within(1e-12));
+        assertThat(
+                        encoder.encode(new double[Features.SIZE], 0, 0, 0, null, h, NOW + 7 * DAY)[
+                                at + coupon - 1])
+                .as("expired")
+                .isZero();
+        h.recordSend(catalogue, email, NOW); // replaces the coupon; e-mail has no valid_for
+        s = encoder.encode(new double[Features.SIZE], 0, 0, 0, null, h, NOW);
+        assertThat(s[at + coupon - 1]).as("replaced").isZero();
+        assertThat(s[at + email - 1]).isZero();
     }
 
     @Test
