@@ -8,6 +8,7 @@ import io.retentionloop.agent.StateEncoder;
 import io.retentionloop.learner.DqnLearner;
 import io.retentionloop.learner.DqnSettings;
 import io.retentionloop.learner.Transition;
+import io.retentionloop.lifecycle.Features;
 import io.retentionloop.lifecycle.LifecycleRules;
 import io.retentionloop.lifecycle.WindowSnapshot;
 import io.retentionloop.simulate.Simulator;
@@ -297,13 +298,20 @@ public final class PolicyCeiling {
                 continue;
             }
             List<WindowSnapshot> snapshots = lifecycle.closeWindows();
+            for (WindowSnapshot w : snapshots) { // as the agent does at every window end
+                histories
+                        .computeIfAbsent(w.userId, u -> InterventionHistory.create(catalogue))
+                        .recordWindow(
+                                catalogue,
+                                w.windowEnd,
+                                w.windowEnd - w.windowStart,
+                                w.features[Features.WINDOW_PURCHASES]);
+            }
             if (now < first || now > last) {
                 continue;
             }
             for (WindowSnapshot w : snapshots) {
-                InterventionHistory h =
-                        histories.computeIfAbsent(
-                                w.userId, u -> InterventionHistory.create(catalogue));
+                InterventionHistory h = histories.get(w.userId);
                 boolean[] allowed = Constraints.allowed(catalogue, w.stage, h, now);
                 double[] truth = new double[catalogue.size()];
                 int count = 0;
@@ -318,11 +326,6 @@ public final class PolicyCeiling {
                 int action = uniform(allowed, count, logging);
                 boolean alive = sim.isAlive(w.userId, now); // before the action's effect
                 double perfect = sim.expectedValue(w.userId, now, s.horizonDays());
-                h.recordWindow(
-                        catalogue,
-                        w.windowEnd,
-                        w.windowEnd - w.windowStart,
-                        w.features[io.retentionloop.lifecycle.Features.WINDOW_PURCHASES]);
                 double[] state = encoder.encode(w, null, h);
                 sim.applyIntervention(w.userId, catalogue.id(action), now);
                 h.recordSend(catalogue, action, now);
