@@ -32,6 +32,8 @@ final class ClosedLoop {
      */
     static final double EVALUATION_HORIZON_DAYS = 28;
 
+    private static final String BEST_AGREES = "best_action_agrees";
+
     private final Simulator sim;
     private final ActionCatalogue catalogue;
     private final double dailyBudget;
@@ -114,6 +116,7 @@ final class ClosedLoop {
         String learnedBest = ActionCatalogue.NONE;
         String trueBest = ActionCatalogue.NONE;
         double learnedMax = 0;
+        double learnedBestTruth = 0;
         double trueMax = 0;
         for (int a = 1; a < catalogue.size(); a++) {
             String id = catalogue.id(a);
@@ -131,16 +134,18 @@ final class ClosedLoop {
             if (q - none > learnedMax) {
                 learnedMax = q - none;
                 learnedBest = id;
+                learnedBestTruth = truth;
             }
             if (truth > trueMax) {
                 trueMax = truth;
                 trueBest = id;
             }
         }
-        double[] agree = perAction.computeIfAbsent("best_action_agrees", k -> new double[3]);
+        double[] agree = perAction.computeIfAbsent(BEST_AGREES, k -> new double[4]);
         agree[0] += learnedBest.equals(trueBest) ? 1 : 0;
         agree[1] += trueMax;
         agree[2]++;
+        agree[3] += learnedBestTruth;
     }
 
     /**
@@ -241,26 +246,26 @@ final class ClosedLoop {
      * incremental profit of that action over {@link #EVALUATION_HORIZON_DAYS} ({@code truth}) on
      * the same decisions, counting only the decisions that allowed the action ({@code decisions}),
      * and under {@code best_action_agrees} the share of decisions whose highest-Q action among the
-     * allowed ones (none included, no budget price) is the truly best allowed one ({@code learned})
-     * with the mean true gain of that action ({@code truth}). Empty for policies without Q-values.
+     * allowed ones (none included, no budget price) is the truly best allowed one ({@code
+     * learned}), the mean true gain of that action ({@code truth}) and the mean true gain of the
+     * highest-Q action ({@code greedy}: what the policy would make without exploring, budget
+     * aside). Empty for policies without Q-values.
      */
     Map<String, Map<String, Map<String, Double>>> lastQuarterAdvantageBySegment() {
         Map<String, Map<String, Map<String, Double>>> out = new TreeMap<>();
         advantageBySegment.forEach(
                 (who, perAction) ->
                         perAction.forEach(
-                                (action, sums) ->
-                                        out.computeIfAbsent(who, k -> new TreeMap<>())
-                                                .put(
-                                                        action,
-                                                        new TreeMap<>(
-                                                                Map.of(
-                                                                        "learned",
-                                                                        sums[0] / sums[2],
-                                                                        "truth",
-                                                                        sums[1] / sums[2],
-                                                                        "decisions",
-                                                                        sums[2])))));
+                                (action, sums) -> {
+                                    Map<String, Double> row = new TreeMap<>();
+                                    row.put("learned", sums[0] / sums[2]);
+                                    row.put("truth", sums[1] / sums[2]);
+                                    row.put("decisions", sums[2]);
+                                    if (action.equals(BEST_AGREES)) {
+                                        row.put("greedy", sums[3] / sums[2]);
+                                    }
+                                    out.computeIfAbsent(who, k -> new TreeMap<>()).put(action, row);
+                                }));
         return out;
     }
 

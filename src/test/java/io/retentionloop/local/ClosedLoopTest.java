@@ -101,6 +101,9 @@ class ClosedLoopTest {
                     assertThat(s.get("email").get("truth")).isCloseTo(e[0] / e[1], within(1e-9));
                     assertThat(s.get("best_action_agrees").get("learned"))
                             .isCloseTo(e[2] / e[1], within(1e-9));
+                    // the highest-Q action is always e-mail: without exploring, its true gain
+                    assertThat(s.get("best_action_agrees").get("greedy"))
+                            .isCloseTo(e[0] / e[1], within(1e-9));
                 });
         // the world's e-mail gain differs by segment, so the comparison can tell segments apart
         assertThat(
