@@ -1,5 +1,7 @@
 package io.retentionloop.agent;
 
+import io.retentionloop.lifecycle.Features;
+import io.retentionloop.lifecycle.WindowSnapshot;
 import java.util.Arrays;
 
 /**
@@ -76,6 +78,18 @@ public class InterventionHistory {
         recentNext = (recentNext + 1) % RECENT_CAPACITY;
         recentCount = Math.min(recentCount + 1, RECENT_CAPACITY);
         totalCost += a.fixedCost();
+    }
+
+    /**
+     * Records a closed window snapshot's purchases, as {@link #recordWindow(ActionCatalogue, long,
+     * long, double)}.
+     */
+    public void recordWindow(ActionCatalogue catalogue, WindowSnapshot w) {
+        recordWindow(
+                catalogue,
+                w.windowEnd,
+                w.windowEnd - w.windowStart,
+                w.features[Features.WINDOW_PURCHASES]);
     }
 
     /**

@@ -5,7 +5,6 @@ import io.retentionloop.events.EventType;
 import io.retentionloop.learner.PolicyNetwork;
 import io.retentionloop.learner.PolicySnapshot;
 import io.retentionloop.learner.Transition;
-import io.retentionloop.lifecycle.Features;
 import io.retentionloop.value.ScoredWindow;
 import io.retentionloop.value.model.ValuePrediction;
 import java.util.ArrayList;
@@ -325,11 +324,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             if (h == null) {
                 h = InterventionHistory.create(catalogue);
             }
-            h.recordWindow(
-                    catalogue,
-                    w.snapshot.windowEnd,
-                    w.snapshot.windowEnd - w.snapshot.windowStart,
-                    w.snapshot.features[Features.WINDOW_PURCHASES]);
+            h.recordWindow(catalogue, w.snapshot);
             histories[i] = h;
             states[i] = encoder.encode(w.snapshot, prediction(w), h);
             control[i] =

@@ -8,7 +8,6 @@ import io.retentionloop.agent.StateEncoder;
 import io.retentionloop.learner.DqnLearner;
 import io.retentionloop.learner.DqnSettings;
 import io.retentionloop.learner.Transition;
-import io.retentionloop.lifecycle.Features;
 import io.retentionloop.lifecycle.LifecycleRules;
 import io.retentionloop.lifecycle.WindowSnapshot;
 import io.retentionloop.simulate.Simulator;
@@ -301,11 +300,7 @@ public final class PolicyCeiling {
             for (WindowSnapshot w : snapshots) { // as the agent does at every window end
                 histories
                         .computeIfAbsent(w.userId, u -> InterventionHistory.create(catalogue))
-                        .recordWindow(
-                                catalogue,
-                                w.windowEnd,
-                                w.windowEnd - w.windowStart,
-                                w.features[Features.WINDOW_PURCHASES]);
+                        .recordWindow(catalogue, w);
             }
             if (now < first || now > last) {
                 continue;

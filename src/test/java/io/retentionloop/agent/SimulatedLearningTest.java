@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.learner.DqnLearner;
 import io.retentionloop.learner.Transition;
-import io.retentionloop.lifecycle.Features;
 import io.retentionloop.lifecycle.LifecycleRules;
 import io.retentionloop.lifecycle.WindowSnapshot;
 import io.retentionloop.local.OfflineLifecycle;
@@ -106,11 +105,7 @@ class SimulatedLearningTest {
             for (WindowSnapshot s : snapshots) { // as the agent does at every window end
                 histories
                         .computeIfAbsent(s.userId, u -> InterventionHistory.create(catalogue))
-                        .recordWindow(
-                                catalogue,
-                                s.windowEnd,
-                                s.windowEnd - s.windowStart,
-                                s.features[Features.WINDOW_PURCHASES]);
+                        .recordWindow(catalogue, s);
             }
             if (now == evaluation) {
                 evaluated = snapshots;
