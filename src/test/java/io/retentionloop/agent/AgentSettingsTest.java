@@ -13,7 +13,9 @@ class AgentSettingsTest {
     void defaultsAreTheDocumentedOnes() {
         AgentSettings s = AgentSettings.defaults();
         assertThat(s.controlShare()).isEqualTo(0.05);
-        assertThat(s.epsilon()).isEqualTo(0.1);
+        assertThat(s.epsilon()).isEqualTo(0.03);
+        assertThat(s.coldStartEpsilon()).isEqualTo(0.3);
+        assertThat(s.epsilonDecayUpdates()).isEqualTo(50_000);
         assertThat(s.explorationFloor()).isEqualTo(0.01);
         assertThat(s.horizon()).isEqualTo(Duration.ofDays(7));
         assertThat(s.budgetPacing()).isEqualTo(0.95);
@@ -25,13 +27,19 @@ class AgentSettingsTest {
 
     @Test
     void explorationFallsFromTheColdStartToEpsilonOverTheDecayUpdates() {
-        AgentSettings s = AgentSettings.defaults(); // cold start 1.0, ε 0.1
-        assertThat(s.epsilonAfter(0)).isEqualTo(0.1); // no decay by default
-        AgentSettings decaying = s.withEpsilonDecayUpdates(1000);
+        AgentSettings s = AgentSettings.defaults(); // cold start 0.3, ε 0.03 over 50,000 updates
+        assertThat(s.epsilonAfter(0)).isCloseTo(0.3, within(1e-12));
+        assertThat(s.epsilonAfter(25_000)).isCloseTo(0.165, within(1e-12));
+        assertThat(s.epsilonAfter(50_000)).isEqualTo(0.03);
+        assertThat(s.epsilonAfter(1_000_000)).isEqualTo(0.03);
+        AgentSettings decaying =
+                s.withColdStartEpsilon(1.0).withEpsilon(0.1).withEpsilonDecayUpdates(1000);
         assertThat(decaying.epsilonAfter(0)).isEqualTo(1.0);
         assertThat(decaying.epsilonAfter(500)).isCloseTo(0.55, within(1e-12));
         assertThat(decaying.epsilonAfter(1000)).isEqualTo(0.1);
         assertThat(decaying.epsilonAfter(50_000)).isEqualTo(0.1);
+        // no decay: ε as soon as the first policy arrives
+        assertThat(decaying.withEpsilonDecayUpdates(0).epsilonAfter(0)).isEqualTo(0.1);
         // a cold start below ε rises to it instead
         assertThat(decaying.withColdStartEpsilon(0).epsilonAfter(250))
                 .isCloseTo(0.025, within(1e-12));

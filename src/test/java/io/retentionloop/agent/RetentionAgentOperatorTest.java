@@ -97,7 +97,10 @@ class RetentionAgentOperatorTest {
     void beforeTheFirstPolicyTheLearnedAgentSpreadsItsDecisionsWithTheColdStartEpsilon()
             throws Exception {
         AgentSettings settings =
-                AgentSettings.defaults().withControlShare(0).withDailyBudget(1_000_000);
+                AgentSettings.defaults()
+                        .withControlShare(0)
+                        .withDailyBudget(1_000_000)
+                        .withColdStartEpsilon(1.0);
         try (var h = harness(settings, "learned")) {
             for (int u = 0; u < 500; u++) {
                 h.processElement1(window("u" + u, T, 50));
