@@ -195,8 +195,9 @@ public final class StateEncoder implements Serializable {
             s[at++] = h == null ? 0 : Math.log1p(h.sendsWithin(catalogue, a, recentFrom, now));
             s[at++] = never ? 0 : Math.exp(-days / FRESH_DAYS);
         }
+        double rate = purchasesPerWindow(h);
         for (int a = 1; a < catalogue.size(); a++) {
-            s[at++] = response(h, a);
+            s[at++] = response(h, a, rate);
         }
         int latest = h == null ? -1 : h.latestSend(catalogue);
         for (int a = 1; a < catalogue.size(); a++) {
@@ -220,27 +221,28 @@ public final class StateEncoder implements Serializable {
         return Math.min(1, Math.max(0, days) / FRESH_DAYS);
     }
 
+    /** The user's purchases per recorded window, offer or not; 0 before the first window. */
+    private double purchasesPerWindow(InterventionHistory h) {
+        int windows = 0;
+        double purchases = 0;
+        for (int b = 0; h != null && b < catalogue.size(); b++) {
+            windows += h.responseWindows(catalogue, b);
+            purchases += h.responsePurchases(catalogue, b);
+        }
+        return windows == 0 ? 0 : purchases / windows;
+    }
+
     /**
      * How the user has responded to action {@code a}: ln(r_a + c) − ln(r + c), where r is the
      * user's purchases per recorded window and r_a the same in the windows {@code a}'s offer was in
      * force, shrunk towards r by one window ((P_a + r) / (N_a + 1)), and c = {@value
      * #RESPONSE_OFFSET}. 0 when the action's offer was never in force in a recorded window.
      */
-    private double response(InterventionHistory h, int a) {
-        if (h == null) {
-            return 0;
-        }
-        int n = h.responseWindows(catalogue, a);
+    private double response(InterventionHistory h, int a, double rate) {
+        int n = h == null ? 0 : h.responseWindows(catalogue, a);
         if (n == 0) {
             return 0;
         }
-        int windows = 0;
-        double purchases = 0;
-        for (int b = 0; b < catalogue.size(); b++) {
-            windows += h.responseWindows(catalogue, b);
-            purchases += h.responsePurchases(catalogue, b);
-        }
-        double rate = purchases / windows;
         double rateA = (h.responsePurchases(catalogue, a) + rate) / (n + 1);
         return Math.log(rateA + RESPONSE_OFFSET) - Math.log(rate + RESPONSE_OFFSET);
     }
