@@ -44,9 +44,9 @@ public record AgentSettings(
 
     public static final double DEFAULT_CONTROL_SHARE = 0.05;
     public static final String DEFAULT_CONTROL_SALT = "retention-loop-control-v1";
-    public static final double DEFAULT_EPSILON = 0.03;
+    public static final double DEFAULT_EPSILON = 0.01;
     public static final double DEFAULT_COLD_START_EPSILON = 0.3;
-    public static final double DEFAULT_EXPLORATION_FLOOR = 0.01;
+    public static final double DEFAULT_EXPLORATION_FLOOR = 0.003;
     public static final double DEFAULT_DAILY_BUDGET = 1000.0;
     public static final Duration DEFAULT_HORIZON = Duration.ofDays(7);
     public static final long DEFAULT_EPSILON_DECAY_UPDATES = 50_000;

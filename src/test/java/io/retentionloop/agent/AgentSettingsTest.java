@@ -13,10 +13,10 @@ class AgentSettingsTest {
     void defaultsAreTheDocumentedOnes() {
         AgentSettings s = AgentSettings.defaults();
         assertThat(s.controlShare()).isEqualTo(0.05);
-        assertThat(s.epsilon()).isEqualTo(0.03);
+        assertThat(s.epsilon()).isEqualTo(0.01);
         assertThat(s.coldStartEpsilon()).isEqualTo(0.3);
         assertThat(s.epsilonDecayUpdates()).isEqualTo(50_000);
-        assertThat(s.explorationFloor()).isEqualTo(0.01);
+        assertThat(s.explorationFloor()).isEqualTo(0.003);
         assertThat(s.horizon()).isEqualTo(Duration.ofDays(7));
         assertThat(s.budgetPacing()).isEqualTo(0.95);
         assertThat(s.validateFor(ActionCatalogueTest.shipped())).isSameAs(s);
@@ -27,11 +27,11 @@ class AgentSettingsTest {
 
     @Test
     void explorationFallsFromTheColdStartToEpsilonOverTheDecayUpdates() {
-        AgentSettings s = AgentSettings.defaults(); // cold start 0.3, ε 0.03 over 50,000 updates
+        AgentSettings s = AgentSettings.defaults(); // cold start 0.3, ε 0.01 over 50,000 updates
         assertThat(s.epsilonAfter(0)).isCloseTo(0.3, within(1e-12));
-        assertThat(s.epsilonAfter(25_000)).isCloseTo(0.165, within(1e-12));
-        assertThat(s.epsilonAfter(50_000)).isEqualTo(0.03);
-        assertThat(s.epsilonAfter(1_000_000)).isEqualTo(0.03);
+        assertThat(s.epsilonAfter(25_000)).isCloseTo(0.155, within(1e-12));
+        assertThat(s.epsilonAfter(50_000)).isEqualTo(0.01);
+        assertThat(s.epsilonAfter(1_000_000)).isEqualTo(0.01);
         AgentSettings decaying =
                 s.withColdStartEpsilon(1.0).withEpsilon(0.1).withEpsilonDecayUpdates(1000);
         assertThat(decaying.epsilonAfter(0)).isEqualTo(1.0);
