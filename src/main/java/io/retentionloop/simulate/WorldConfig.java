@@ -8,8 +8,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The simulated world: user segments with their latent distributions, the action catalogue with
@@ -136,7 +138,7 @@ public record WorldConfig(
     /** An action the world reacts to: what it costs and what it does to each segment. */
     public record Action(String id, Cost cost, double effectDays, Map<String, Effect> effects) {
         public Action {
-            effects = effects == null ? Map.of() : Map.copyOf(effects);
+            effects = effects == null ? Map.of() : sorted(effects);
         }
 
         /** The effect on a segment; segments the action does not list are unaffected. */
@@ -173,12 +175,21 @@ public record WorldConfig(
                         0.005);
 
         public BadRecords {
-            kinds = kinds == null ? null : Map.copyOf(kinds);
+            kinds = kinds == null ? null : sorted(kinds);
         }
 
         /** The weight of a kind, 0 when not listed. */
         public double weight(BadKind kind) {
             return kinds.getOrDefault(kind.id(), 0.0);
         }
+    }
+
+    /**
+     * An unmodifiable copy in key order. {@code Map.copyOf} iterates in an order that changes from
+     * one JVM to the next, and the config's text (its {@code toString}) fingerprints the value
+     * model trained on this world: the same world must give the same fingerprint.
+     */
+    static <V> Map<String, V> sorted(Map<String, V> map) {
+        return Collections.unmodifiableMap(new TreeMap<>(Map.copyOf(map)));
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.retentionloop.simulate.WorldConfig.Segment;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WorldConfigTest {
@@ -63,6 +65,30 @@ class WorldConfigTest {
         for (BadKind kind : BadKind.values()) {
             assertThat(world.badRecords().weight(kind)).as(kind.id()).isPositive();
         }
+    }
+
+    @Test
+    void textListsEveryMapInKeyOrderSoThatItFingerprintsTheWorld() {
+        // the value model trained on a world records a hash of this text; Map.copyOf's order
+        // changes from one JVM to the next, which changed the model's id between two runs
+        WorldConfig world = TestWorlds.defaultWorld();
+        for (WorldConfig.Action a : world.actions()) {
+            assertThat(List.copyOf(a.effects().keySet())).as(a.id()).isSorted();
+        }
+        assertThat(List.copyOf(world.badRecords().kinds().keySet())).hasSize(7).isSorted();
+        WorldConfig.Action shuffled =
+                new WorldConfig.Action(
+                        "x",
+                        new WorldConfig.Cost(0, 0),
+                        1,
+                        Map.of(
+                                "b", WorldConfig.Effect.NEUTRAL,
+                                "a", WorldConfig.Effect.NEUTRAL,
+                                "d", WorldConfig.Effect.NEUTRAL,
+                                "c", WorldConfig.Effect.NEUTRAL));
+        assertThat(shuffled.toString()).containsPattern("effects=\\{a=.*, b=.*, c=.*, d=");
+        assertThatThrownBy(() -> shuffled.effects().put("e", WorldConfig.Effect.NEUTRAL))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
