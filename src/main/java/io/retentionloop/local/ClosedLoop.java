@@ -49,6 +49,8 @@ final class ClosedLoop {
     private final Map<String, Double> expectedGainBySegment = new TreeMap<>();
     private double expectedGain;
     private double expectedGainLastQuarter;
+    private double inQuarterGain;
+    private final Map<String, Double> inQuarterGainBySegment = new TreeMap<>();
     private long controlTreated;
 
     ClosedLoop(Simulator sim, JobConfig config, String policy, long start, int days) {
@@ -87,6 +89,9 @@ final class ClosedLoop {
                 expectedGainLastQuarter += gain;
                 expectedGainBySegment.merge(who(d, windowEnd), gain, Double::sum);
             }
+            double inQuarter = inQuarterGain(d.userId(), action, windowEnd);
+            inQuarterGain += inQuarter;
+            inQuarterGainBySegment.merge(who(d, windowEnd), inQuarter, Double::sum);
             if (d.control()) {
                 controlTreated++;
             }
@@ -219,13 +224,53 @@ final class ClosedLoop {
     }
 
     /**
+     * What the world expects {@code action}, sent at {@code t}, to add to the last quarter's profit
+     * against no action then and after: its expected incremental profit over (t, end] less that
+     * over (t, start of the last quarter] when sent before it. Summed over every send of the run,
+     * this is the expectation of the last quarter's realized incremental profit over the world
+     * under no action (the performance difference lemma: each send's advantage over no action, with
+     * no action afterwards, on the states the policy led to), without the noise of the purchases
+     * drawn: what a send earns after the quarter is lost to it, and a user won back, or driven
+     * away, earlier counts in it for as long as it lasts.
+     */
+    private double inQuarterGain(String user, String action, long t) {
+        double toEnd = sim.expectedIncrementalProfit(user, action, t, (end() - t) / (double) DAY);
+        if (t >= lastQuarter()) {
+            return toEnd;
+        }
+        return toEnd
+                - sim.expectedIncrementalProfit(
+                        user, action, t, (lastQuarter() - t) / (double) DAY);
+    }
+
+    /**
+     * The world's expectation of the last quarter's realized incremental profit per user, from
+     * every send of the run ({@link #inQuarterGain}).
+     */
+    double inQuarterExpectedIncrementalProfitPerUser() {
+        return inQuarterGain / sim.users();
+    }
+
+    /**
+     * {@link #inQuarterExpectedIncrementalProfitPerUser()} by segment and alive/dropped-out when
+     * the action was sent.
+     */
+    Map<String, Double> inQuarterExpectedGainBySegment() {
+        return perUser(inQuarterGainBySegment);
+    }
+
+    /**
      * The world's expected incremental profit of the last quarter's actions per user, by segment
      * and alive/dropped-out (from truth): where a policy earns, and where it falls short of
      * another.
      */
     Map<String, Double> lastQuarterExpectedGainBySegment() {
+        return perUser(expectedGainBySegment);
+    }
+
+    private Map<String, Double> perUser(Map<String, Double> gainBySegment) {
         Map<String, Double> out = new TreeMap<>();
-        expectedGainBySegment.forEach((who, gain) -> out.put(who, gain / sim.users()));
+        gainBySegment.forEach((who, gain) -> out.put(who, gain / sim.users()));
         return out;
     }
 

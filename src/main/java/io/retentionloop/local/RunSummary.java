@@ -114,6 +114,12 @@ final class RunSummary {
         j.set(
                 "expected_incremental_profit_per_user_last_quarter_by_segment",
                 LocalRun.json().valueToTree(loop.lastQuarterExpectedGainBySegment()));
+        j.put(
+                "quarter_expected_incremental_profit_per_user",
+                loop.inQuarterExpectedIncrementalProfitPerUser());
+        j.set(
+                "quarter_expected_incremental_profit_per_user_by_segment",
+                LocalRun.json().valueToTree(loop.inQuarterExpectedGainBySegment()));
         j.set(
                 "last_quarter_actions_by_segment",
                 LocalRun.json().valueToTree(loop.lastQuarterActionsBySegment()));

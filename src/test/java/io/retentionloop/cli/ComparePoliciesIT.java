@@ -79,6 +79,12 @@ class ComparePoliciesIT {
                 .isGreaterThan(coupon.get("expected_incremental_profit_per_user").asDouble())
                 .isGreaterThan(1.0);
         assertThat(oracle.get("incremental_profit_per_user").asDouble()).isPositive();
+        // every send's expected part in the last quarter: what realized profit there estimates
+        assertThat(none.get("quarter_expected_incremental_profit_per_user").asDouble()).isZero();
+        assertThat(oracle.get("quarter_expected_incremental_profit_per_user").asDouble())
+                .isPositive();
+        assertThat(oracle.get("quarter_expected_incremental_profit_per_user_by_segment"))
+                .isNotEmpty();
         for (JsonNode p : List.of(none, oracle, coupon)) {
             assertThat(p.get("control_group_treated").asLong()).isZero();
             assertThat(p.get("max_daily_budget_share").asDouble()).isLessThanOrEqualTo(1.0);
