@@ -163,6 +163,10 @@ final class ComparePoliciesCommand implements Callable<Integer> {
             p.put(
                     "quarter_expected_incremental_profit_per_user",
                     s.path("quarter_expected_incremental_profit_per_user").asDouble());
+            p.put(
+                    "quarter_expected_incremental_profit_per_user_from_earlier_sends",
+                    s.path("quarter_expected_incremental_profit_per_user_from_earlier_sends")
+                            .asDouble());
             p.put("max_daily_budget_share", s.get("max_daily_budget_share").asDouble());
             p.put("control_group_treated", s.get("control_group_treated").asLong());
             p.put("interventions", s.get("interventions").asLong());

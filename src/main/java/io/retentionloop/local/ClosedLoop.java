@@ -50,6 +50,7 @@ final class ClosedLoop {
     private double expectedGain;
     private double expectedGainLastQuarter;
     private double inQuarterGain;
+    private double inQuarterGainFromEarlierSends;
     private final Map<String, Double> inQuarterGainBySegment = new TreeMap<>();
     private long controlTreated;
 
@@ -91,6 +92,9 @@ final class ClosedLoop {
             }
             double inQuarter = inQuarterGain(d.userId(), action, windowEnd);
             inQuarterGain += inQuarter;
+            if (!lastQuarter) {
+                inQuarterGainFromEarlierSends += inQuarter;
+            }
             inQuarterGainBySegment.merge(who(d, windowEnd), inQuarter, Double::sum);
             if (d.control()) {
                 controlTreated++;
@@ -249,6 +253,16 @@ final class ClosedLoop {
      */
     double inQuarterExpectedIncrementalProfitPerUser() {
         return inQuarterGain / sim.users();
+    }
+
+    /**
+     * The part of {@link #inQuarterExpectedIncrementalProfitPerUser()} that sends before the last
+     * quarter make: users won back or driven away then, still buying or not in it, and purchases
+     * pulled forward out of it (a user buys about 1 / dropout times in all). Under a learned
+     * policy, the legacy of its learning.
+     */
+    double inQuarterExpectedIncrementalProfitPerUserFromEarlierSends() {
+        return inQuarterGainFromEarlierSends / sim.users();
     }
 
     /**

@@ -117,6 +117,9 @@ final class RunSummary {
         j.put(
                 "quarter_expected_incremental_profit_per_user",
                 loop.inQuarterExpectedIncrementalProfitPerUser());
+        j.put(
+                "quarter_expected_incremental_profit_per_user_from_earlier_sends",
+                loop.inQuarterExpectedIncrementalProfitPerUserFromEarlierSends());
         j.set(
                 "quarter_expected_incremental_profit_per_user_by_segment",
                 LocalRun.json().valueToTree(loop.inQuarterExpectedGainBySegment()));
