@@ -234,8 +234,9 @@ final class ClosedLoop {
      * this is the expectation of the last quarter's realized incremental profit over the world
      * under no action (the performance difference lemma: each send's advantage over no action, with
      * no action afterwards, on the states the policy led to), without the noise of the purchases
-     * drawn: what a send earns after the quarter is lost to it, and a user won back, or driven
-     * away, earlier counts in it for as long as it lasts.
+     * drawn: what a send earns after the quarter is lost to it, a user won back, or driven away,
+     * earlier counts in it for as long as it lasts, and so do purchases an earlier send pulled
+     * forward out of it.
      */
     private double inQuarterGain(String user, String action, long t) {
         double toEnd = sim.expectedIncrementalProfit(user, action, t, (end() - t) / (double) DAY);
