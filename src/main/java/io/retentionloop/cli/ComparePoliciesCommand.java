@@ -186,11 +186,9 @@ final class ComparePoliciesCommand implements Callable<Integer> {
             }
         }
         if (runs.containsKey("learned") && runs.containsKey("oracle")) {
-            double learned =
-                    per.get("learned").get("incremental_profit_per_user_last_quarter").asDouble();
-            double oracle =
-                    per.get("oracle").get("incremental_profit_per_user_last_quarter").asDouble();
-            report.put("learned_oracle_share_last_quarter", learned / oracle);
+            report.put(
+                    "learned_oracle_share_last_quarter",
+                    share(per, "incremental_profit_per_user_last_quarter"));
             // the same share by the world's expectation of each action sent: far less noisy than
             // realized profit on a small world: each last-quarter send over 28 days (what the
             // oracle maximizes), and every send over the part of its effect that falls in the

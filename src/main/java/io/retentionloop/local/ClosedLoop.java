@@ -68,8 +68,9 @@ final class ClosedLoop {
         boolean lastQuarter = windowEnd >= lastQuarter();
         for (TopicTally.Seen d : decisions) {
             String action = oracle ? oracleAction(d, windowEnd) : d.action();
+            // segment and alive/dropped-out before the action is applied
+            String who = who(d, windowEnd);
             if (lastQuarter) {
-                String who = who(d, windowEnd);
                 lastQuarterBySegment
                         .computeIfAbsent(who, k -> new TreeMap<>())
                         .merge(action, 1L, Long::sum);
@@ -88,14 +89,14 @@ final class ClosedLoop {
             expectedGain += gain;
             if (lastQuarter) {
                 expectedGainLastQuarter += gain;
-                expectedGainBySegment.merge(who(d, windowEnd), gain, Double::sum);
+                expectedGainBySegment.merge(who, gain, Double::sum);
             }
             double inQuarter = inQuarterGain(d.userId(), action, windowEnd);
             inQuarterGain += inQuarter;
             if (!lastQuarter) {
                 inQuarterGainFromEarlierSends += inQuarter;
             }
-            inQuarterGainBySegment.merge(who(d, windowEnd), inQuarter, Double::sum);
+            inQuarterGainBySegment.merge(who, inQuarter, Double::sum);
             if (d.control()) {
                 controlTreated++;
             }
