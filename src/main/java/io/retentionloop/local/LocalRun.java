@@ -93,7 +93,6 @@ public final class LocalRun {
             // the oracle acts from here (it needs the world's latent state); the job logs "none"
             overrides.add(
                     "agent.policy=" + (opt.policy().equals("oracle") ? "none" : opt.policy()));
-            overrides.add("job.checkpoint-interval=1s");
             // the simulator sends heartbeats to every partition; with partitions marked idle
             // during a lockstep wait, the first partition to resume would carry the watermark
             // ahead of the others' older records (the known idleness race)
