@@ -100,7 +100,8 @@ class ComparePoliciesIT {
         assertThat(Files.readString(out.resolve("report.html"))).contains("<svg", "fixed:coupon10");
     }
 
-    private static String[] args(List<String> common, String... more) {
+    /** {@code common} followed by {@code more}, as command-line arguments. */
+    static String[] args(List<String> common, String... more) {
         List<String> all = new ArrayList<>(common);
         all.addAll(List.of(more));
         return all.toArray(String[]::new);
