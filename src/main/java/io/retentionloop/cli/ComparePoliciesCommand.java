@@ -91,7 +91,9 @@ final class ComparePoliciesCommand implements Callable<Integer> {
                     "Keep the run of a policy whose OUT/<policy>/summary.json already exists for the"
                             + " same users, days, seed, start, world and config overrides, instead"
                             + " of running it again (to add or redo one policy of a long"
-                            + " comparison).")
+                            + " comparison). learner.* overrides count for the learned policy"
+                            + " only: the baselines of one comparison serve every learner"
+                            + " variant.")
     boolean reuse;
 
     @Mixin ConfigOptions config;
@@ -104,7 +106,9 @@ final class ComparePoliciesCommand implements Callable<Integer> {
         for (String policy : policies) {
             Path dir = out.resolve(policy.replace(':', '-'));
             Path summary = dir.resolve("summary.json");
-            if (reuse && Files.exists(summary) && sameWorld(json.readTree(summary.toFile()))) {
+            if (reuse
+                    && Files.exists(summary)
+                    && sameWorld(json.readTree(summary.toFile()), policy)) {
                 System.out.printf("=== policy %s: reusing %s ===%n", policy, summary);
                 runs.put(policy, json.readTree(summary.toFile()));
                 continue;
@@ -249,7 +253,16 @@ final class ComparePoliciesCommand implements Callable<Integer> {
     }
 
     /** Whether a kept summary was run on the world and config this comparison asks for. */
-    private boolean sameWorld(JsonNode s) {
+    /**
+     * Whether an earlier run in {@code s} is the run {@code policy} would make now. The learner's
+     * settings ({@code learner.*} overrides) change only the learned policy's run, so for every
+     * other policy they are left out of the comparison: one comparison's baselines serve several
+     * learner variants.
+     */
+    private boolean sameWorld(JsonNode s, String policy) {
+        List<String> earlier = new ArrayList<>();
+        s.path("config_overrides").forEach(o -> earlier.add(o.asText()));
+        boolean learned = "learned".equals(policy);
         return s.path("users").asInt() == users
                 && s.path("days").asInt() == days
                 && s.path("seed").asLong() == seed
@@ -258,9 +271,15 @@ final class ComparePoliciesCommand implements Callable<Integer> {
                         .equals(start.atStartOfDay(ZoneOffset.UTC).toInstant().toString())
                 && s.path("world").asText().equals(world.toString())
                 && s.path("config").asText().equals(String.valueOf(config.config))
-                && s.path("config_overrides")
-                        .toString()
-                        .equals(new ObjectMapper().valueToTree(config.overrides).toString());
+                && relevantOverrides(earlier, learned)
+                        .equals(relevantOverrides(config.overrides, learned));
+    }
+
+    /** The overrides that can change a policy's run: all of them for the learned policy. */
+    static List<String> relevantOverrides(List<String> overrides, boolean learned) {
+        return overrides.stream()
+                .filter(o -> learned || !o.strip().startsWith("learner."))
+                .toList();
     }
 
     private static String html(ObjectNode report) {

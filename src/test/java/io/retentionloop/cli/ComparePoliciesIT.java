@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code compare-policies} end to end on a small world: each policy runs the embedded loop (Kafka
  * broker, the real job on a MiniCluster, the simulator reacting to the interventions topic), and
- * the report compares them. A second invocation with {@code --reuse} keeps the runs it already has
- * and only runs the policy it lacks.
+ * the report compares them. A second invocation with {@code --reuse} and another learner seed keeps
+ * the runs it already has and only runs the policy it lacks.
  */
 class ComparePoliciesIT {
 
@@ -50,6 +50,9 @@ class ComparePoliciesIT {
                                 args(
                                         common,
                                         "--reuse",
+                                        // a learner setting does not change a baseline's run
+                                        "--set",
+                                        "learner.seed=5",
                                         "--policies",
                                         "none,oracle,fixed:coupon10")))
                 .isZero();
