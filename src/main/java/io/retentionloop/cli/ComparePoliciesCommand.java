@@ -252,7 +252,6 @@ final class ComparePoliciesCommand implements Callable<Integer> {
         return per.get("learned").get(field).asDouble() / per.get("oracle").get(field).asDouble();
     }
 
-    /** Whether a kept summary was run on the world and config this comparison asks for. */
     /**
      * Whether an earlier run in {@code s} is the run {@code policy} would make now. The learner's
      * settings ({@code learner.*} overrides) change only the learned policy's run, so for every

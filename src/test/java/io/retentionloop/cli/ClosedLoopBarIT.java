@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -109,7 +110,7 @@ class ClosedLoopBarIT {
         assertThat(Files.readString(out.resolve("report.html"))).contains("<svg", "learned");
     }
 
-    private JsonNode summary(String policy) throws java.io.IOException {
+    private JsonNode summary(String policy) throws IOException {
         return JSON.readTree(
                 out.resolve(policy.replace(':', '-')).resolve("summary.json").toFile());
     }
