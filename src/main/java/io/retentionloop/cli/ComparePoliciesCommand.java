@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
             "Run the same simulated world (same users, same seed) under each policy through the"
                     + " embedded job: none, random, every fixed action, the learned DQN, and the"
                     + " oracle (chosen from the world's latent state within the same constraints).",
+            "Every policy but the learned one runs with the learner idle"
+                    + " (learner.updates-per-transition=0): it acts without the learner's policy.",
             "Writes OUT/report.json (per policy: profit_per_user, incremental_profit_per_user over"
                     + " none, max_daily_budget_share, control_group_treated; and"
                     + " learned_oracle_share_last_quarter) and OUT/report.html with the learning"
@@ -123,7 +125,7 @@ final class ComparePoliciesCommand implements Callable<Integer> {
                                             start.atStartOfDay(ZoneOffset.UTC).toInstant(),
                                             world,
                                             config.config,
-                                            config.overrides,
+                                            runOverrides(policy),
                                             Path.of("conf"),
                                             4,
                                             dir,
@@ -272,6 +274,20 @@ final class ComparePoliciesCommand implements Callable<Integer> {
                 && s.path("config").asText().equals(String.valueOf(config.config))
                 && relevantOverrides(earlier, learned)
                         .equals(relevantOverrides(config.overrides, learned));
+    }
+
+    /**
+     * The overrides a policy runs with: the given ones, and for every policy but the learned one
+     * the learner left idle ({@code learner.updates-per-transition=0}). A baseline acts without the
+     * learner's policy, so its updates (most of its run time) would change nothing it reports; its
+     * run still goes through the whole job.
+     */
+    private List<String> runOverrides(String policy) {
+        List<String> o = new ArrayList<>(config.overrides);
+        if (!"learned".equals(policy)) {
+            o.add("learner.updates-per-transition=0");
+        }
+        return o;
     }
 
     /** The overrides that can change a policy's run: all of them for the learned policy. */

@@ -93,6 +93,14 @@ class ComparePoliciesIT {
             assertThat(p.get("max_daily_budget_share").asDouble()).isLessThanOrEqualTo(1.0);
             assertThat(p.get("profit_per_user_by_week")).hasSize(6);
         }
+        // a baseline acts without the learner's policy, so it runs with the learner idle
+        for (String dir : List.of("none", "oracle", "fixed-coupon10")) {
+            assertThat(
+                            JSON.readTree(out.resolve(dir + "/summary.json").toFile())
+                                    .get("config_overrides"))
+                    .extracting(JsonNode::asText)
+                    .contains("learner.updates-per-transition=0");
+        }
         // the last quarter's choices by (latent) segment: the oracle gives deal seekers coupons
         JsonNode bySegment = oracle.get("last_quarter_actions_by_segment");
         assertThat(bySegment.fieldNames()).toIterable().contains("loyal", "deal_seekers", "casual");
