@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
                     + " embedded job: none, random, every fixed action, the learned DQN, and the"
                     + " oracle (chosen from the world's latent state within the same constraints).",
             "Every policy but the learned one runs with the learner idle"
-                    + " (learner.updates-per-transition=0): it acts without the learner's policy.",
+                    + " (learner.updates-per-transition=0, after any --set): such a policy does not use"
+                    + " the learner's policy.",
             "Writes OUT/report.json (per policy: profit_per_user, incremental_profit_per_user over"
                     + " none, max_daily_budget_share, control_group_treated; and"
                     + " learned_oracle_share_last_quarter) and OUT/report.html with the learning"
