@@ -156,14 +156,24 @@ PROPS
   cli topics --bootstrap-servers "$BOOTSTRAP" --partitions "$PARTITIONS" >&2
 fi
 
+HB_KEY="$CLUSTER_DIR/heartbeat.key"
 if ((SIMULATOR)); then
-  run_java simulator io.retentionloop.cli.Main simulate --bootstrap-servers "$BOOTSTRAP" "${SIM_ARGS[@]}"
+  # the simulator moves event time on with heartbeats; the job accepts them only signed with
+  # this key (events.heartbeat-key), which stays in a file readable by this user only
+  if [[ ! -s "$HB_KEY" ]]; then
+    (umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$HB_KEY")
+  fi
+  run_java simulator io.retentionloop.cli.Main simulate --bootstrap-servers "$BOOTSTRAP" \
+      --heartbeat-key "\${file:$HB_KEY}" "${SIM_ARGS[@]}"
 fi
+SIM_SETTINGS=""
+((SIMULATOR)) && SIM_SETTINGS=" --set 'events.heartbeat-key=\${file:$HB_KEY}' --set watermarks.idle-partitions=heartbeats"
 
 cat >&2 <<NEXT
 [cluster-up.sh] ready. Next:
   jobs/train-clv.sh --world conf/world.yaml --out target/models/clv.model   the value model (once)
-  jobs/submit.sh -- --set kafka.bootstrap-servers=$BOOTSTRAP     submit the job
+  jobs/submit.sh -- --set kafka.bootstrap-servers=$BOOTSTRAP$SIM_SETTINGS
+                                                                 submit the job
   jobs/list.sh                                                   what runs
   jobs/cluster-down.sh                                           stop everything
 NEXT

@@ -105,6 +105,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     private transient Counter controlDecisions;
     private transient Counter budgetDenied;
     private transient Counter matured;
+    private transient Counter policiesRejected;
     private transient Counter[] perAction;
 
     public RetentionAgentOperator(
@@ -197,7 +198,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             policy = null;
         }
         if (policy != null) {
-            use(policy);
+            use(policy, PolicyNetwork.fromSnapshot(policy));
         }
 
         MetricGroup m = getRuntimeContext().getMetricGroup();
@@ -206,6 +207,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         controlDecisions = m.counter("controlGroupDecisions");
         budgetDenied = m.counter("budgetDenied");
         matured = m.counter("rewardsMatured");
+        policiesRejected = m.counter("policiesRejected");
         perAction = new Counter[catalogue.size()];
         for (int a = 0; a < catalogue.size(); a++) {
             perAction[a] = m.addGroup("action", catalogue.id(a)).counter("decisionsByAction");
@@ -243,11 +245,22 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             return;
         }
         if (!fits(s)) {
+            policiesRejected.inc();
             LOG.warn("ignoring policy v{}: {}", s.version, shape(s));
             return;
         }
+        PolicyNetwork next;
+        try {
+            s.validate();
+            next = PolicyNetwork.fromSnapshot(s);
+        } catch (RuntimeException e) {
+            // a signed snapshot that still cannot be used: keep acting on the current policy
+            policiesRejected.inc();
+            LOG.warn("rejected policy v{}: {}", s.version, e.getMessage());
+            return;
+        }
         flush(); // decisions waiting were asked of the old policy
-        use(s);
+        use(s, next);
         LOG.info(
                 "policy v{} in use ({} updates, ε {})",
                 s.version,
@@ -256,9 +269,9 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     }
 
     /** Acts with this policy from now on, exploring as much as its training warrants. */
-    private void use(PolicySnapshot s) {
+    private void use(PolicySnapshot s, PolicyNetwork net) {
         policy = s;
-        network = PolicyNetwork.fromSnapshot(s);
+        network = net;
         selector =
                 new ActionSelector(settings.epsilonAfter(s.updates), settings.explorationFloor());
     }

@@ -20,6 +20,9 @@ public class DeadLetter {
     /** The original payload as text, truncated to {@code events.dlq-max-payload-bytes}. */
     public String payload;
 
+    /** Whether {@link #payload} holds fewer bytes than the original. */
+    public boolean payloadTruncated;
+
     public DeadLetter() {}
 
     public DeadLetter(

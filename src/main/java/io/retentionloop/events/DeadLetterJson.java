@@ -22,7 +22,7 @@ public final class DeadLetterJson {
         n.put("source_offset", d.sourceOffset);
         n.put("record_timestamp", d.recordTimestamp);
         n.put("payload_bytes", d.payloadBytes);
-        n.put("payload_truncated", d.payload.length() < d.payloadBytes);
+        n.put("payload_truncated", d.payloadTruncated);
         n.put("payload", d.payload);
         try {
             return MAPPER.writeValueAsBytes(n);
@@ -34,15 +34,19 @@ public final class DeadLetterJson {
     public static DeadLetter fromJson(byte[] json) {
         try {
             JsonNode n = MAPPER.readTree(json);
-            return new DeadLetter(
-                    DeadLetterReason.valueOf(n.get("reason").asText().toUpperCase(Locale.ROOT)),
-                    n.get("detail").asText(),
-                    n.get("source_topic").asText(),
-                    n.get("source_partition").asInt(),
-                    n.get("source_offset").asLong(),
-                    n.get("record_timestamp").asLong(),
-                    n.get("payload_bytes").asInt(),
-                    n.get("payload").asText());
+            DeadLetter d =
+                    new DeadLetter(
+                            DeadLetterReason.valueOf(
+                                    n.get("reason").asText().toUpperCase(Locale.ROOT)),
+                            n.get("detail").asText(),
+                            n.get("source_topic").asText(),
+                            n.get("source_partition").asInt(),
+                            n.get("source_offset").asLong(),
+                            n.get("record_timestamp").asLong(),
+                            n.get("payload_bytes").asInt(),
+                            n.get("payload").asText());
+            d.payloadTruncated = n.path("payload_truncated").asBoolean();
+            return d;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

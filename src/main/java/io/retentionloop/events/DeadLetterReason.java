@@ -22,12 +22,16 @@ public enum DeadLetterReason {
     ABSURD_AMOUNT,
     /** A currency with no configured conversion rate. */
     UNSUPPORTED_CURRENCY,
-    /** Event time later than the record's Kafka timestamp plus {@code events.max-future-skew}. */
+    /** Event time later than the job's clock plus {@code events.max-future-skew}. */
     FAR_FUTURE,
     /** Event time before {@code events.min-event-time}. */
     TOO_OLD,
     /** Arrived after the watermark passed it by more than the allowed lateness. */
-    LATE;
+    LATE,
+    /** A heartbeat without a valid signature under {@code events.heartbeat-key}. */
+    UNAUTHENTICATED,
+    /** An operator threw on this record; the detail names the exception. The job goes on. */
+    INTERNAL_ERROR;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

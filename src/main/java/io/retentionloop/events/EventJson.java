@@ -29,9 +29,16 @@ public final class EventJson {
         }
     }
 
-    /** A heartbeat: tells the job that its partition has reached {@code time}. */
-    public static byte[] heartbeat(long time) {
-        return ("{\"type\":\"heartbeat\",\"event_time\":\"" + Instant.ofEpochMilli(time) + "\"}")
+    /**
+     * A heartbeat: tells the job that its partition has reached {@code time}; {@code signature} is
+     * {@link EventParser#heartbeatSignature} (null: unsigned, which the job rejects).
+     */
+    public static byte[] heartbeat(long time, String signature) {
+        return ("{\"type\":\"heartbeat\",\"event_time\":\""
+                        + Instant.ofEpochMilli(time)
+                        + "\""
+                        + (signature == null ? "" : ",\"signature\":\"" + signature + "\"")
+                        + "}")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -1,18 +1,25 @@
 package io.retentionloop.events;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.retentionloop.security.Signer;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Parses and validates one raw input record. Never throws on bad input: every problem becomes a
- * {@link DeadLetter} with a reason, so the job cannot be stopped by what producers send.
+ * Parses and validates one raw input record. Total: whatever the bytes, the result is a valid
+ * event, an authenticated heartbeat or a {@link DeadLetter} with a reason, so the job cannot be
+ * stopped by what producers send. Input is UTF-8 JSON, one object per record, nothing after it, no
+ * duplicate fields. Event time is bounded by the job's own clock (not the producer-set record
+ * timestamp), and a heartbeat counts only when signed with {@code events.heartbeat-key}.
  *
  * <p>The JSON schema is documented in {@code README.md#event-schema}.
  */
@@ -21,15 +28,46 @@ public final class EventParser implements Serializable {
     public static final String HEARTBEAT_TYPE = "heartbeat";
 
     private final EventRules rules;
+    private final Signer heartbeats;
     private transient ObjectMapper mapper;
 
     public EventParser(EventRules rules) {
         this.rules = rules;
+        this.heartbeats = new Signer(rules.heartbeatKey());
+    }
+
+    /**
+     * The signature a heartbeat for {@code time} on {@code topic/partition} must carry: the hex
+     * HMAC-SHA256 of {@code heartbeat|topic|partition|time} under the heartbeat key.
+     */
+    public static String heartbeatSignature(Signer signer, String topic, int partition, long time) {
+        return signer.signHex(heartbeatMessage(topic, partition, time));
+    }
+
+    private static String heartbeatMessage(String topic, int partition, long time) {
+        return "heartbeat|" + topic + "|" + partition + "|" + time;
     }
 
     /** Parses a record read from {@code topic/partition/offset} with Kafka timestamp {@code ts}. */
     public Ingested parse(byte[] value, String topic, int partition, long offset, long ts) {
+        return parse(value, topic, partition, offset, ts, System.currentTimeMillis());
+    }
+
+    /** {@link #parse(byte[], String, int, long, long)} with the job's clock reading {@code now}. */
+    public Ingested parse(
+            byte[] value, String topic, int partition, long offset, long ts, long now) {
         Source src = new Source(value, topic, partition, offset, ts);
+        try {
+            return parseRecord(value, src, now);
+        } catch (RuntimeException | StackOverflowError e) {
+            // a record's content must never stop the job: whatever slipped through is a dead letter
+            return src.reject(
+                    DeadLetterReason.INTERNAL_ERROR,
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private Ingested parseRecord(byte[] value, Source src, long now) {
         if (value == null) {
             return src.reject(DeadLetterReason.MALFORMED_JSON, "null value (tombstone)");
         }
@@ -37,6 +75,12 @@ public final class EventParser implements Serializable {
             return src.reject(
                     DeadLetterReason.OVERSIZED,
                     value.length + " bytes > max " + rules.maxRecordBytes());
+        }
+        for (byte b : value) {
+            if (b == 0) {
+                // JSON text has no raw NUL; UTF-16 and UTF-32 JSON are full of them
+                return src.reject(DeadLetterReason.MALFORMED_JSON, "not UTF-8 JSON (NUL byte)");
+            }
         }
         JsonNode root;
         try {
@@ -50,16 +94,26 @@ public final class EventParser implements Serializable {
             return src.reject(DeadLetterReason.MALFORMED_JSON, "not a JSON object");
         }
         try {
-            return parseObject(root, src);
+            return parseObject(root, src, now);
         } catch (Rejection r) {
             return src.reject(r.reason, r.getMessage());
         }
     }
 
-    private Ingested parseObject(JsonNode root, Source src) {
+    private Ingested parseObject(JsonNode root, Source src, long now) {
         String typeName = requiredText(root, "type");
-        long eventTime = eventTime(root, src.ts);
+        long eventTime = eventTime(root, now);
         if (HEARTBEAT_TYPE.equals(typeName)) {
+            JsonNode sig = root.get("signature");
+            if (!heartbeats.verifyHex(
+                    heartbeatMessage(src.topic, src.partition, eventTime),
+                    sig != null && sig.isTextual() ? sig.asText() : null)) {
+                throw new Rejection(
+                        DeadLetterReason.UNAUTHENTICATED,
+                        heartbeats.hasKey()
+                                ? "heartbeat without a valid signature"
+                                : "heartbeats are off (no events.heartbeat-key)");
+            }
             return Ingested.heartbeat(eventTime);
         }
         EventType type = EventType.fromJson(typeName);
@@ -72,13 +126,17 @@ public final class EventParser implements Serializable {
         return Ingested.of(new Event(eventId, userId, type, eventTime, amount));
     }
 
-    private long eventTime(JsonNode root, long recordTimestamp) {
+    private long eventTime(JsonNode root, long now) {
         JsonNode node = root.get("event_time");
         if (node == null || node.isNull()) {
             throw new Rejection(DeadLetterReason.MISSING_FIELD, "missing event_time");
         }
         long t;
         if (node.isIntegralNumber()) {
+            if (!node.canConvertToLong()) {
+                throw new Rejection(
+                        DeadLetterReason.INVALID_FIELD, "event_time out of range of epoch millis");
+            }
             t = node.asLong();
         } else if (node.isTextual()) {
             try {
@@ -86,7 +144,7 @@ public final class EventParser implements Serializable {
                         OffsetDateTime.parse(node.asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                                 .toInstant()
                                 .toEpochMilli();
-            } catch (DateTimeException e) {
+            } catch (DateTimeException | ArithmeticException e) {
                 throw new Rejection(
                         DeadLetterReason.INVALID_FIELD,
                         "event_time '" + node.asText() + "' is not ISO-8601 with offset");
@@ -100,12 +158,14 @@ public final class EventParser implements Serializable {
             throw new Rejection(
                     DeadLetterReason.TOO_OLD, "event_time before " + rules.minEventTime());
         }
-        if (recordTimestamp >= 0 && t > recordTimestamp + rules.maxFutureSkew().toMillis()) {
+        if (t - now > rules.maxFutureSkew().toMillis()) {
             throw new Rejection(
                     DeadLetterReason.FAR_FUTURE,
                     "event_time "
-                            + (t - recordTimestamp) / 1000
-                            + " s after the record timestamp (max "
+                            + Instant.ofEpochMilli(t)
+                            + " is "
+                            + (t - now) / 1000
+                            + " s ahead of the job's clock (max "
                             + rules.maxFutureSkew()
                             + ")");
         }
@@ -158,7 +218,37 @@ public final class EventParser implements Serializable {
                     DeadLetterReason.INVALID_FIELD,
                     field + " longer than " + rules.maxIdLength() + " characters");
         }
+        String bad = badIdCharacter(id);
+        if (bad != null) {
+            throw new Rejection(DeadLetterReason.INVALID_FIELD, field + " " + bad);
+        }
         return id;
+    }
+
+    /**
+     * Why {@code id} is not a usable id, or null: ids are keys, metric-free labels in marketing's
+     * tables and parts of output records, so no control, format (zero-width, bidi override) or
+     * separator characters, no lone surrogates or noncharacters, and no surrounding white space.
+     */
+    static String badIdCharacter(String id) {
+        if (Character.isWhitespace(id.charAt(0))
+                || Character.isWhitespace(id.charAt(id.length() - 1))) {
+            return "has leading or trailing white space";
+        }
+        for (int i = 0; i < id.length(); ) {
+            int cp = id.codePointAt(i);
+            int type = Character.getType(cp);
+            if (type == Character.CONTROL
+                    || type == Character.FORMAT
+                    || type == Character.SURROGATE
+                    || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR
+                    || type == Character.UNASSIGNED && (cp & 0xFFFE) == 0xFFFE) {
+                return String.format("contains the disallowed character U+%04X", cp);
+            }
+            i += Character.charCount(cp);
+        }
+        return null;
     }
 
     private static String requiredText(JsonNode root, String field) {
@@ -175,6 +265,8 @@ public final class EventParser implements Serializable {
     private ObjectMapper mapper() {
         if (mapper == null) {
             mapper = new ObjectMapper();
+            mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         }
         return mapper;
     }
@@ -200,8 +292,10 @@ public final class EventParser implements Serializable {
             int keep = Math.min(size, rules.dlqMaxPayloadBytes());
             String payload =
                     value == null ? "" : new String(value, 0, keep, StandardCharsets.UTF_8);
-            return Ingested.of(
-                    new DeadLetter(reason, detail, topic, partition, offset, ts, size, payload));
+            DeadLetter d =
+                    new DeadLetter(reason, detail, topic, partition, offset, ts, size, payload);
+            d.payloadTruncated = keep < size;
+            return Ingested.of(d);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.retentionloop.events;
 
+import io.retentionloop.security.Secret;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,7 +8,9 @@ import java.util.Map;
 
 /**
  * What makes an input record acceptable. Amounts are converted to {@code baseCurrency} with {@code
- * fxRates} (units of base currency per unit of the key currency).
+ * fxRates} (units of base currency per unit of the key currency). Event times may be at most {@code
+ * maxFutureSkew} ahead of the job's clock; heartbeats must be signed with {@code heartbeatKey}
+ * (none: heartbeats are rejected).
  */
 public record EventRules(
         int maxRecordBytes,
@@ -17,7 +20,8 @@ public record EventRules(
         String baseCurrency,
         Map<String, Double> fxRates,
         int dlqMaxPayloadBytes,
-        int maxIdLength)
+        int maxIdLength,
+        Secret heartbeatKey)
         implements Serializable {
 
     public static final EventRules DEFAULTS =
@@ -29,9 +33,27 @@ public record EventRules(
                     "USD",
                     Map.of("USD", 1.0),
                     64 * 1024,
-                    256);
+                    256,
+                    Secret.none());
+
+    /** These rules with heartbeats signed by {@code key}. */
+    public EventRules withHeartbeatKey(Secret key) {
+        return new EventRules(
+                maxRecordBytes,
+                maxAmount,
+                maxFutureSkew,
+                minEventTime,
+                baseCurrency,
+                fxRates,
+                dlqMaxPayloadBytes,
+                maxIdLength,
+                key);
+    }
 
     public EventRules {
+        if (heartbeatKey == null) {
+            heartbeatKey = Secret.none();
+        }
         if (maxRecordBytes <= 0) {
             throw new IllegalArgumentException("events.max-record-bytes must be > 0");
         }

@@ -7,38 +7,38 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /**
- * Watermarks for the events topic. Bounded out-of-orderness per partition; partitions silent for
- * {@code idleTimeout} are marked idle so the others carry the watermark. When every partition is
- * silent two mechanisms keep inactivity timers firing: producers may send {@code heartbeat} records
- * (the simulator does, to every partition, at each simulated day end), and for live streams whose
- * event time follows the wall clock {@code advanceWhenIdle} moves the watermark on with processing
- * time after {@code idleTimeout} of silence.
+ * Watermarks for the events topic: bounded out-of-orderness per partition, what happens while a
+ * partition is silent as {@link IdlePartitions} says, and never more than {@code maxLead} ahead of
+ * the job's clock whatever arrives (the parser already rejects event times far ahead of it; this
+ * bounds the watermark itself, so no record can make the job close windows that have not ended).
  */
 public final class EventTimeWatermarks implements WatermarkGenerator<Ingested> {
     private final long outOfOrdernessMs;
     private final long idleTimeoutMs;
     private final boolean advanceWhenIdle;
+    private final long maxLeadMs;
 
     private long maxTimestamp = Long.MIN_VALUE;
     private long lastRecordWallClock = System.currentTimeMillis();
 
-    EventTimeWatermarks(Duration outOfOrderness, Duration idleTimeout, boolean advanceWhenIdle) {
+    EventTimeWatermarks(
+            Duration outOfOrderness, Duration idleTimeout, IdlePartitions idle, Duration maxLead) {
         this.outOfOrdernessMs = outOfOrderness.toMillis();
         this.idleTimeoutMs = idleTimeout.toMillis();
-        this.advanceWhenIdle = advanceWhenIdle;
+        this.advanceWhenIdle = idle == IdlePartitions.ADVANCE;
+        this.maxLeadMs = maxLead.toMillis();
     }
 
     /** The strategy for the events source. */
     public static WatermarkStrategy<Ingested> strategy(
-            Duration outOfOrderness, Duration idleTimeout, boolean advanceWhenIdle) {
+            Duration outOfOrderness, Duration idleTimeout, IdlePartitions idle, Duration maxLead) {
         WatermarkStrategy<Ingested> s =
                 WatermarkStrategy.<Ingested>forGenerator(
                                 ctx ->
                                         new EventTimeWatermarks(
-                                                outOfOrderness, idleTimeout, advanceWhenIdle))
+                                                outOfOrderness, idleTimeout, idle, maxLead))
                         .withTimestampAssigner((in, recordTs) -> in.timestamp());
-        // with processing-time advance a silent partition still moves; marking it idle would not
-        return advanceWhenIdle ? s : s.withIdleness(idleTimeout);
+        return idle == IdlePartitions.MARK_IDLE ? s.withIdleness(idleTimeout) : s;
     }
 
     @Override
@@ -55,11 +55,17 @@ public final class EventTimeWatermarks implements WatermarkGenerator<Ingested> {
         if (maxTimestamp == Long.MIN_VALUE) {
             return;
         }
+        long now = System.currentTimeMillis();
+        output.emitWatermark(new Watermark(watermark(now)));
+    }
+
+    /** The watermark at wall-clock {@code now}. */
+    long watermark(long now) {
         long watermark = maxTimestamp - outOfOrdernessMs - 1;
-        long silentFor = System.currentTimeMillis() - lastRecordWallClock;
+        long silentFor = now - lastRecordWallClock;
         if (advanceWhenIdle && silentFor > idleTimeoutMs) {
             watermark += silentFor - idleTimeoutMs;
         }
-        output.emitWatermark(new Watermark(watermark));
+        return Math.min(watermark, now + maxLeadMs);
     }
 }

@@ -37,7 +37,8 @@ public record JobConfig(
         Value value,
         Agent agent,
         Learner learner,
-        Runtime job)
+        Runtime job,
+        Security security)
         implements Serializable {
 
     /** Kafka connection; {@code properties} pass through to every client (security etc.). */
@@ -70,13 +71,34 @@ public record JobConfig(
             String baseCurrency,
             Map<String, Double> fxRates,
             int dlqMaxPayloadBytes,
-            int maxIdLength)
-            implements Serializable {}
+            int maxIdLength,
+            String heartbeatKey)
+            implements Serializable {
+        @Override
+        public String toString() {
+            return "Events[max-record-bytes=" + maxRecordBytes + ", heartbeat-key=(masked)]";
+        }
+    }
 
     /** Event-time progress of the source. */
     public record Watermarks(
-            Duration maxOutOfOrderness, Duration idleTimeout, boolean advanceWhenIdle)
-            implements Serializable {}
+            Duration maxOutOfOrderness,
+            Duration idleTimeout,
+            String idlePartitions,
+            Duration maxLead)
+            implements Serializable {
+        public io.retentionloop.events.IdlePartitions idle() {
+            return io.retentionloop.events.IdlePartitions.parse(idlePartitions);
+        }
+    }
+
+    /** Keys that authenticate the control topics; see {@link io.retentionloop.security.Signer}. */
+    public record Security(String signingKey) implements Serializable {
+        @Override
+        public String toString() {
+            return "Security[signing-key=(masked)]";
+        }
+    }
 
     /** Lifecycle rules; see {@link LifecycleRules}. */
     public record Lifecycle(
@@ -91,7 +113,12 @@ public record JobConfig(
             implements Serializable {}
 
     /** The value model the scorer serves; later versions are announced on the models topic. */
-    public record Value(String modelUri, String modelSha256, int batchSize)
+    public record Value(
+            String modelUri,
+            String modelSha256,
+            int batchSize,
+            List<String> modelLocations,
+            long maxModelBytes)
             implements Serializable {}
 
     /** The retention agent; see {@link io.retentionloop.agent.AgentSettings}. */
@@ -191,7 +218,20 @@ public record JobConfig(
                 events.baseCurrency,
                 events.fxRates,
                 events.dlqMaxPayloadBytes,
-                events.maxIdLength);
+                events.maxIdLength,
+                heartbeatKey());
+    }
+
+    /** {@code security.signing-key}, resolved; none when it is empty. */
+    public io.retentionloop.security.Secret signingKey() {
+        return io.retentionloop.security.Secret.resolve(
+                security.signingKey, "security.signing-key");
+    }
+
+    /** {@code events.heartbeat-key}, resolved; none: heartbeats are dead-lettered. */
+    public io.retentionloop.security.Secret heartbeatKey() {
+        return io.retentionloop.security.Secret.resolve(
+                events.heartbeatKey, "events.heartbeat-key");
     }
 
     public LifecycleRules lifecycleRules() {
@@ -250,6 +290,14 @@ public record JobConfig(
 
     private void validate() {
         eventRules();
+        require(
+                watermarks.idle() != io.retentionloop.events.IdlePartitions.HEARTBEATS
+                        || !heartbeatKey().isEmpty(),
+                "watermarks.idle-partitions=heartbeats needs events.heartbeat-key: unsigned"
+                        + " heartbeats are rejected, so nothing would move the watermark");
+        require(!watermarks.maxLead.isNegative(), "watermarks.max-lead must not be negative");
+        require(value.maxModelBytes > 0, "value.max-model-bytes must be > 0");
+        signingKey();
         lifecycleRules();
         require(!kafka.bootstrapServers.isBlank(), "kafka.bootstrap-servers must be set");
         require(value.batchSize > 0, "value.batch-size must be > 0");

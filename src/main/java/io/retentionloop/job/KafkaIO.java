@@ -1,21 +1,34 @@
 package io.retentionloop.job;
 
+import io.retentionloop.events.EventParser;
 import io.retentionloop.events.IngestDeserializer;
 import io.retentionloop.events.Ingested;
 import io.retentionloop.learner.PolicySnapshot;
+import io.retentionloop.security.Secret;
+import io.retentionloop.security.Signer;
 import io.retentionloop.value.ModelRef;
 import java.util.Properties;
 import org.apache.flink.api.common.functions.Function;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the job's Kafka source and exactly-once sinks from the configuration. */
 public final class KafkaIO {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaIO.class);
+
     private KafkaIO() {}
 
     /** Client properties from {@code kafka.properties} (security settings and the like). */
@@ -45,94 +58,124 @@ public final class KafkaIO {
                 .build();
     }
 
-    /** Model announcements, all of them from the start (the scorer keeps the newest). */
-    public static KafkaSource<ModelRef> modelsSource(JobConfig config) {
+    /**
+     * Model announcements, all of them from the start (the scorer keeps the newest); only those
+     * signed with {@code signer}'s key pass.
+     */
+    public static KafkaSource<ModelRef> modelsSource(JobConfig config, Signer signer) {
         return KafkaSource.<ModelRef>builder()
                 .setProperties(clientProperties(config.kafka()))
                 .setTopics(config.topics().models())
                 .setGroupId(config.kafka().groupId() + "-models")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new ModelRefDeserializer())
+                .setDeserializer(
+                        new ControlDeserializer<>(
+                                "modelAnnouncementsRejected",
+                                ModelRef.class,
+                                bytes -> ModelRef.fromJson(bytes, signer)))
                 .setProperty("isolation.level", "read_committed")
                 .build();
     }
 
-    /** Policy versions, all of them from the start (the agent keeps the newest). */
-    public static KafkaSource<PolicySnapshot> policySource(JobConfig config) {
+    /**
+     * Policy versions, all of them from the start (the agent keeps the newest); only those signed
+     * with {@code signer}'s key pass.
+     */
+    public static KafkaSource<PolicySnapshot> policySource(JobConfig config, Signer signer) {
         return KafkaSource.<PolicySnapshot>builder()
                 .setProperties(clientProperties(config.kafka()))
                 .setTopics(config.topics().policy())
                 .setGroupId(config.kafka().groupId() + "-policy")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new PolicyDeserializer())
+                .setDeserializer(
+                        new ControlDeserializer<>(
+                                "policySnapshotsRejected",
+                                PolicySnapshot.class,
+                                bytes -> PolicySnapshot.fromBytes(bytes, signer)))
                 .setProperty("isolation.level", "read_committed")
                 .build();
     }
 
-    /** Policy snapshots; records that are not one are skipped. */
-    static final class PolicyDeserializer
-            implements org.apache.flink.connector.kafka.source.reader.deserializer
-                            .KafkaRecordDeserializationSchema<
-                    PolicySnapshot> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void deserialize(
-                org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
-                org.apache.flink.util.Collector<PolicySnapshot> out) {
-            if (record.value() == null) {
-                return;
-            }
-            try {
-                out.collect(PolicySnapshot.fromBytes(record.value()));
-            } catch (RuntimeException e) {
-                // not a policy snapshot: nothing to act on
-            }
-        }
-
-        @Override
-        public org.apache.flink.api.common.typeinfo.TypeInformation<PolicySnapshot>
-                getProducedType() {
-            return org.apache.flink.api.common.typeinfo.TypeInformation.of(PolicySnapshot.class);
-        }
+    /** Parses and authenticates one control message; throws naming why it is rejected. */
+    interface ControlParser<T> extends java.io.Serializable {
+        T parse(byte[] bytes);
     }
 
-    /** Skips records that are not model announcements (logged by the scorer as nothing). */
-    static final class ModelRefDeserializer
-            implements org.apache.flink.connector.kafka.source.reader.deserializer
-                            .KafkaRecordDeserializationSchema<
-                    ModelRef> {
+    /**
+     * Reads a control topic (models, policy). A message that does not parse or whose signature does
+     * not verify is dropped with a log line naming why and a count in {@code counter}: it is never
+     * acted on, and never blocks the messages after it.
+     */
+    static final class ControlDeserializer<T> implements KafkaRecordDeserializationSchema<T> {
         private static final long serialVersionUID = 1L;
 
-        @Override
-        public void deserialize(
-                org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
-                org.apache.flink.util.Collector<ModelRef> out) {
-            ModelRef ref = record.value() == null ? null : ModelRef.fromJson(record.value());
-            if (ref != null) {
-                out.collect(ref);
-            }
+        private final String counterName;
+        private final Class<T> type;
+        private final ControlParser<T> parser;
+        private transient Counter rejected;
+
+        ControlDeserializer(String counterName, Class<T> type, ControlParser<T> parser) {
+            this.counterName = counterName;
+            this.type = type;
+            this.parser = parser;
         }
 
         @Override
-        public org.apache.flink.api.common.typeinfo.TypeInformation<ModelRef> getProducedType() {
-            return org.apache.flink.api.common.typeinfo.TypeInformation.of(ModelRef.class);
+        public void open(DeserializationSchema.InitializationContext context) {
+            rejected = context.getMetricGroup().counter(counterName);
+        }
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<T> out) {
+            if (record.value() == null) {
+                return; // a tombstone: compaction's delete marker, nothing to act on
+            }
+            T parsed;
+            try {
+                parsed = parser.parse(record.value());
+            } catch (RuntimeException e) {
+                if (rejected != null) {
+                    rejected.inc();
+                }
+                LOG.warn(
+                        "rejected {}/{}/{} ({} bytes): {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        record.value().length,
+                        e.getMessage());
+                return;
+            }
+            out.collect(parsed);
+        }
+
+        @Override
+        public TypeInformation<T> getProducedType() {
+            return TypeInformation.of(type);
         }
     }
 
     /**
-     * Sends a heartbeat ({@code {"type":"heartbeat"}}, see {@link
+     * Sends a signed heartbeat ({@code {"type":"heartbeat"}}, see {@link
      * io.retentionloop.events.EventJson#heartbeat}) to every partition of {@code topic}: the
      * producer's statement that no event before {@code time} will follow, so that event time
-     * advances on every partition even when no user is active.
+     * advances on every partition even when no user is active. The job accepts heartbeats only when
+     * signed with its {@code events.heartbeat-key}.
      */
     public static void sendHeartbeats(
             org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer,
             String topic,
             int partitions,
-            long time) {
-        byte[] value = io.retentionloop.events.EventJson.heartbeat(time);
+            long time,
+            Secret heartbeatKey) {
+        Signer signer = new Signer(heartbeatKey);
         for (int partition = 0; partition < partitions; partition++) {
+            byte[] value =
+                    io.retentionloop.events.EventJson.heartbeat(
+                            time,
+                            signer.hasKey()
+                                    ? EventParser.heartbeatSignature(signer, topic, partition, time)
+                                    : null);
             producer.send(new ProducerRecord<>(topic, partition, time, null, value));
         }
     }

@@ -1,5 +1,6 @@
 package io.retentionloop.job;
 
+import io.retentionloop.value.ModelLoader;
 import io.retentionloop.value.ModelRef;
 import io.retentionloop.value.model.ClvModel;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Paths;
+import java.util.List;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
@@ -45,5 +47,17 @@ final class ModelRefs {
             throw new UncheckedIOException("value.model-uri: cannot read " + uri, e);
         }
         return new ModelRef("initial", uri, sha, 0);
+    }
+
+    /**
+     * The scorer's loader: models may come from {@code value.model-locations}, or when that is
+     * empty from the directory of the initial model only.
+     */
+    static ModelLoader loader(JobConfig.Value value, ModelRef initial) {
+        List<String> locations =
+                value.modelLocations() == null || value.modelLocations().isEmpty()
+                        ? List.of(ModelLoader.parentOf(initial.uri))
+                        : value.modelLocations();
+        return new ModelLoader(locations, value.maxModelBytes());
     }
 }

@@ -20,6 +20,8 @@ import io.retentionloop.learner.PolicyLearnerFunction;
 import io.retentionloop.learner.PolicySnapshot;
 import io.retentionloop.lifecycle.UserLifecycleFunction;
 import io.retentionloop.lifecycle.WindowSnapshot;
+import io.retentionloop.security.Secret;
+import io.retentionloop.security.Signer;
 import io.retentionloop.value.ModelRef;
 import io.retentionloop.value.ScoredWindow;
 import io.retentionloop.value.ScoredWindowJson;
@@ -32,12 +34,16 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code retention-loop} job graph. {@link #defineWorkflow} wires it from a source and sinks,
  * so tests run the real graph with whatever ends they plug in; {@link #build} plugs in Kafka.
  */
 public final class RetentionLoopJob {
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionLoopJob.class);
+
     private RetentionLoopJob() {}
 
     /** The sinks the graph writes to. */
@@ -58,6 +64,7 @@ public final class RetentionLoopJob {
     /** Wires the job against Kafka as configured. */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
         JobEnvironment.configure(env, config);
+        Signer control = new Signer(controlKey(config));
         Sinks sinks =
                 new Sinks(
                         KafkaIO.exactlyOnceSink(
@@ -127,7 +134,7 @@ public final class RetentionLoopJob {
 
                                     @Override
                                     public byte[] value(PolicySnapshot s) {
-                                        return s.toBytes();
+                                        return s.toBytes(control);
                                     }
                                 }));
         defineWorkflow(
@@ -135,9 +142,27 @@ public final class RetentionLoopJob {
                 config,
                 new Sources(
                         KafkaIO.eventsSource(config),
-                        KafkaIO.modelsSource(config),
-                        KafkaIO.policySource(config)),
+                        KafkaIO.modelsSource(config, control),
+                        KafkaIO.policySource(config, control)),
                 sinks);
+    }
+
+    /**
+     * The key that signs and verifies the control topics: {@code security.signing-key}, or when
+     * none is set a one-off random key for this submission, so the learner's policies still reach
+     * the agent while nothing published from outside (model announcements, another submission's
+     * policies) is accepted.
+     */
+    static Secret controlKey(JobConfig config) {
+        Secret key = config.signingKey();
+        if (key.isEmpty()) {
+            LOG.warn(
+                    "no security.signing-key: policies are signed with a one-off key of this"
+                            + " submission; model announcements and policies published by earlier"
+                            + " submissions will be rejected (see security.md)");
+            return Secret.random();
+        }
+        return key;
     }
 
     private static KafkaIO.Encoder<Decision> decisions(JobConfig config) {
@@ -165,7 +190,8 @@ public final class RetentionLoopJob {
                                 EventTimeWatermarks.strategy(
                                         wm.maxOutOfOrderness(),
                                         wm.idleTimeout(),
-                                        wm.advanceWhenIdle()),
+                                        wm.idle(),
+                                        wm.maxLead()),
                                 Uids.EVENTS_SOURCE)
                         .uid(Uids.EVENTS_SOURCE);
 
@@ -195,6 +221,7 @@ public final class RetentionLoopJob {
                                 Uids.MODELS_SOURCE)
                         .uid(Uids.MODELS_SOURCE)
                         .setParallelism(1);
+        ModelRef initialModel = ModelRefs.initial(config.value());
         SingleOutputStreamOperator<ScoredWindow> scored =
                 snapshots
                         .connect(models.broadcast())
@@ -202,8 +229,9 @@ public final class RetentionLoopJob {
                                 Uids.VALUE_SCORER,
                                 TypeInformation.of(ScoredWindow.class),
                                 new ValueScorerOperator(
-                                        ModelRefs.initial(config.value()),
-                                        config.value().batchSize()))
+                                        initialModel,
+                                        config.value().batchSize(),
+                                        ModelRefs.loader(config.value(), initialModel)))
                         .uid(Uids.VALUE_SCORER);
 
         agentAndLearner(env, config, sources, sinks, scored, snapshots);

@@ -62,6 +62,7 @@ public final class LocalRun {
     private final Map<String, Double> truth = new java.util.HashMap<>();
 
     private ClosedLoop loop;
+    private io.retentionloop.security.Secret heartbeatKey;
 
     private final AtomicLong producedTotal = new AtomicLong();
 
@@ -93,10 +94,8 @@ public final class LocalRun {
             // the oracle acts from here (it needs the world's latent state); the job logs "none"
             overrides.add(
                     "agent.policy=" + (opt.policy().equals("oracle") ? "none" : opt.policy()));
-            // the simulator sends heartbeats to every partition; with partitions marked idle
-            // during a lockstep wait, the first partition to resume would carry the watermark
-            // ahead of the others' older records (the known idleness race)
-            overrides.add("watermarks.idle-timeout=1h");
+            // the simulator moves event time on with signed heartbeats to every partition
+            overrides.addAll(SimulatedTime.settings());
             overrides.add("job.checkpoint-interval=2s");
             overrides.add("job.start-from=earliest");
             overrides.addAll(opt.overrides());
@@ -208,6 +207,7 @@ public final class LocalRun {
         p.put("compression.type", "lz4");
         p.put("max.request.size", String.valueOf(4 * 1024 * 1024));
         String topic = config.topics().events();
+        heartbeatKey = config.heartbeatKey();
         Simulator sim = new Simulator(world, opt.users(), opt.seed(), opt.start());
         loop = new ClosedLoop(sim, config, opt.policy(), opt.start().toEpochMilli(), opt.days());
         long lastReport = System.nanoTime();
@@ -294,7 +294,7 @@ public final class LocalRun {
     }
 
     private void heartbeat(KafkaProducer<byte[], byte[]> producer, String topic, long time) {
-        KafkaIO.sendHeartbeats(producer, topic, opt.partitions(), time);
+        KafkaIO.sendHeartbeats(producer, topic, opt.partitions(), time, heartbeatKey);
     }
 
     private void waitForSnapshots(

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.retentionloop.events.Event;
-import io.retentionloop.events.EventJson;
 import io.retentionloop.events.EventRules;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.job.RetentionLoopJob;
@@ -166,6 +165,7 @@ public final class CompatSavepoint implements Callable<Integer> {
             List<String> settings = new ArrayList<>(JOB_SETTINGS);
             settings.add("kafka.bootstrap-servers=" + kafka.bootstrapServers());
             settings.add("value.model-uri=" + model.toAbsolutePath().toUri());
+            settings.addAll(io.retentionloop.local.SimulatedTime.settings());
             JobConfig config = JobConfig.load(null, settings);
             kafka.createTopics(config.topics(), PARTITIONS);
 
@@ -240,6 +240,7 @@ public final class CompatSavepoint implements Callable<Integer> {
         private final KafkaProducer<byte[], byte[]> producer;
         private final String topic;
         private final long maxOutOfOrderness;
+        private final io.retentionloop.security.Secret heartbeatKey;
         private final ObjectMapper json = new ObjectMapper();
         final Map<String, Long> firstSeen = new HashMap<>();
         final Map<String, List<Long>> purchases = new HashMap<>();
@@ -254,6 +255,7 @@ public final class CompatSavepoint implements Callable<Integer> {
                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
             this.topic = config.topics().events();
             this.maxOutOfOrderness = config.watermarks().maxOutOfOrderness().toMillis();
+            this.heartbeatKey = config.heartbeatKey();
         }
 
         /** Simulates days {@code [from, to)}; only produces them when {@code send}. */
@@ -312,11 +314,9 @@ public final class CompatSavepoint implements Callable<Integer> {
 
         void heartbeat(long time) {
             int partitions = producer.partitionsFor(topic).size();
-            for (int p = 0; p < partitions; p++) {
-                producer.send(
-                        new ProducerRecord<>(topic, p, time, null, EventJson.heartbeat(time)));
-                produced++;
-            }
+            io.retentionloop.job.KafkaIO.sendHeartbeats(
+                    producer, topic, partitions, time, heartbeatKey);
+            produced += partitions;
         }
 
         /** Users seen before {@code windowEnd}: those with a snapshot there. */

@@ -96,6 +96,18 @@ public final class SimulateCommand implements Callable<Integer> {
     String finalHeartbeatAfter;
 
     @Option(
+            names = "--heartbeat-key",
+            paramLabel = "SPEC",
+            defaultValue = "",
+            description =
+                    "Key that signs the heartbeats: $${env:NAME} or $${file:/path}, the job's"
+                            + " events.heartbeat-key. Empty: heartbeats go unsigned, and a job"
+                            + " rejects them (its event time then moves only with events).")
+    String heartbeatKey;
+
+    private io.retentionloop.security.Secret key;
+
+    @Option(
             names = "--producer-property",
             paramLabel = "KEY=VALUE",
             description = "Extra Kafka producer property (security etc.). Repeatable.")
@@ -107,6 +119,10 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--users and --days must be > 0, --speed >= 0");
         }
         Duration tail = org.apache.flink.util.TimeUtils.parseDuration(finalHeartbeatAfter);
+        key = io.retentionloop.security.Secret.resolve(heartbeatKey, "--heartbeat-key");
+        if (key.isEmpty()) {
+            say("no --heartbeat-key: heartbeats are unsigned and a job will reject them");
+        }
         Instant begin = start.atStartOfDay(ZoneOffset.UTC).toInstant();
         Simulator sim = new Simulator(WorldConfig.load(world), users, seed, begin);
         Properties p = new Properties();
@@ -171,7 +187,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private void heartbeat(KafkaProducer<byte[], byte[]> producer, int partitions, long time) {
-        KafkaIO.sendHeartbeats(producer, topic, partitions, time);
+        KafkaIO.sendHeartbeats(producer, topic, partitions, time, key);
     }
 
     private static void say(String message) {

@@ -4,15 +4,12 @@ import io.retentionloop.lifecycle.WindowSnapshot;
 import io.retentionloop.value.model.ClvModel;
 import io.retentionloop.value.model.ValuePrediction;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.Path;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -46,6 +43,7 @@ public final class ValueScorerOperator extends AbstractStreamOperator<ScoredWind
 
     private final ModelRef initial;
     private final int batchSize;
+    private final ModelLoader loader;
 
     private transient ListState<ModelRef> modelState;
     private transient ModelRef current;
@@ -59,12 +57,13 @@ public final class ValueScorerOperator extends AbstractStreamOperator<ScoredWind
     private transient Histogram latencyMicros;
     private transient ComputeBackend backend;
 
-    public ValueScorerOperator(ModelRef initial, int batchSize) {
+    public ValueScorerOperator(ModelRef initial, int batchSize, ModelLoader loader) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("value.batch-size must be > 0");
         }
         this.initial = initial;
         this.batchSize = batchSize;
+        this.loader = loader;
     }
 
     @Override
@@ -113,8 +112,8 @@ public final class ValueScorerOperator extends AbstractStreamOperator<ScoredWind
 
         if (current != null) {
             try {
-                model = load(current);
-            } catch (IOException | IllegalArgumentException e) {
+                model = loader.load(current);
+            } catch (ModelLoader.Rejected e) {
                 LOG.warn(
                         "restored model {} cannot be loaded ({}); using {}",
                         current,
@@ -124,7 +123,12 @@ public final class ValueScorerOperator extends AbstractStreamOperator<ScoredWind
             }
         }
         if (model == null) {
-            model = load(initial); // no model, no scoring: fail loudly at start
+            try {
+                model = loader.load(initial);
+            } catch (ModelLoader.Rejected e) {
+                // no model, no scoring: the configured one was checked at submit, so fail loudly
+                throw new IOException("value.model-uri: " + e.getMessage(), e);
+            }
             current = initial;
         }
         modelsLoaded.inc();
@@ -159,17 +163,18 @@ public final class ValueScorerOperator extends AbstractStreamOperator<ScoredWind
             return;
         }
         try {
-            ClvModel next = load(ref);
+            ClvModel next = loader.load(ref);
             flush(); // what arrived before the swap is scored by the model current then
             model = next;
             current = ref;
             modelsLoaded.inc();
             LOG.info("swapped to value model {} from {}", next.version(), ref.uri);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (ModelLoader.Rejected e) {
             modelsRejected.inc();
             LOG.warn(
-                    "rejected model {}: {}; still serving {}",
+                    "rejected model {} ({}): {}; still serving {}",
                     ref,
+                    e.reason,
                     e.getMessage(),
                     model.version());
         }
@@ -224,21 +229,6 @@ public final class ValueScorerOperator extends AbstractStreamOperator<ScoredWind
         }
         scored.inc(p.length);
         buffer.clear();
-    }
-
-    /** Reads a model through Flink's file systems (local, HDFS, S3 ...) and checks its hash. */
-    static ClvModel load(ModelRef ref) throws IOException {
-        Path path = new Path(ref.uri);
-        byte[] bytes;
-        try (InputStream in = FileSystem.get(path.toUri()).open(path)) {
-            bytes = in.readAllBytes();
-        }
-        String actual = ClvModel.sha256(bytes);
-        if (ref.sha256 != null && !ref.sha256.isEmpty() && !actual.equals(ref.sha256)) {
-            throw new IllegalArgumentException(
-                    "sha256 of " + ref.uri + " is " + actual + ", announced " + ref.sha256);
-        }
-        return ClvModel.load(bytes, ref.uri);
     }
 
     private static long trainedAt(ClvModel m) {

@@ -338,6 +338,33 @@ class RetentionAgentOperatorTest {
         }
     }
 
+    @Test
+    void aPolicyThatCannotBeBuiltIsRejectedAndTheCurrentOneKeepsActing() throws Exception {
+        AgentSettings settings = AgentSettings.defaults().withControlShare(0);
+        double[] q = {0, 1, 0, 5, 0};
+        try (var h = harness(settings, "learned")) {
+            h.processElement2(new StreamRecord<>(constantPolicy(3, q)));
+            // the right header with the wrong number of parameters once restart-looped the job
+            PolicySnapshot short_ = constantPolicy(4, q);
+            short_.params = java.util.Arrays.copyOf(short_.params, short_.params.length - 4);
+            h.processElement2(new StreamRecord<>(short_));
+            PolicySnapshot nan = constantPolicy(5, q);
+            java.nio.ByteBuffer.wrap(nan.params)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putFloat(nan.params.length - 4, Float.NaN);
+            h.processElement2(new StreamRecord<>(nan));
+            PolicySnapshot huge = constantPolicy(6, q);
+            huge.hiddenLayers = 1_000_000;
+            h.processElement2(new StreamRecord<>(huge));
+            h.processElement1(window("u1", T, 50));
+            h.processWatermark1(new Watermark(T));
+            List<Decision> out = h.extractOutputValues();
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).policyVersion).isEqualTo(3);
+            assertThat(out.get(0).qValues).containsExactly(q, within(1e-6));
+        }
+    }
+
     /** Actions chosen without exploring for users of this expected spend. */
     private static Map<String, Long> greedy(List<Decision> decisions, double expectedSpend) {
         return decisions.stream()

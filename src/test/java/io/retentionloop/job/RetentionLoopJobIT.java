@@ -84,7 +84,9 @@ class RetentionLoopJobIT {
                                 "topics.outcomes=crash-outcomes",
                                 "topics.policy=crash-policy",
                                 "agent.horizon=7d",
-                                "value.model-uri=" + TestModels.tiny(1).toUri()));
+                                "value.model-uri=" + TestModels.tiny(1).toUri(),
+                                TestEventWriter.SETTINGS.get(0),
+                                TestEventWriter.SETTINGS.get(1)));
         kafka.createTopics(config.topics(), PARTITIONS);
 
         Configuration flinkConf = new Configuration();

@@ -10,6 +10,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * integration tests' own generators. Event ids are e0, e1, … in the order of {@link #json}.
  */
 public final class TestEventWriter {
+    /** The heartbeat key of the tests' jobs; a test key, not a secret. */
+    public static final String HEARTBEAT_KEY = "test-heartbeat-key-0123456789abcdef";
+
+    /** Job settings under which the heartbeats this writer sends move event time on. */
+    public static final java.util.List<String> SETTINGS =
+            java.util.List.of(
+                    "watermarks.idle-partitions=heartbeats",
+                    "events.heartbeat-key=" + HEARTBEAT_KEY);
+
     private final String topic;
     private final int partitions;
     private int seq;
@@ -50,6 +59,7 @@ public final class TestEventWriter {
 
     /** A heartbeat at {@code t} on every partition. */
     public void heartbeat(KafkaProducer<byte[], byte[]> producer, long t) {
-        KafkaIO.sendHeartbeats(producer, topic, partitions, t);
+        KafkaIO.sendHeartbeats(
+                producer, topic, partitions, t, io.retentionloop.security.Secret.of(HEARTBEAT_KEY));
     }
 }

@@ -15,6 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class DqnLearnerTest {
+    private static final io.retentionloop.security.Signer SIGNER =
+            new io.retentionloop.security.Signer(io.retentionloop.security.Secret.of("test-key"));
 
     private static DqnSettings settings(
             double gamma, int units, int targetPeriod, double updatesPerTransition, long seed) {
@@ -584,7 +586,8 @@ class DqnLearnerTest {
         }
         learner.train(20);
 
-        PolicySnapshot snapshot = PolicySnapshot.fromBytes(learner.exportPolicy(7).toBytes());
+        PolicySnapshot snapshot =
+                PolicySnapshot.fromBytes(learner.exportPolicy(7).toBytes(SIGNER), SIGNER);
         assertThat(snapshot.version).isEqualTo(7);
         assertThat(snapshot.updates).isEqualTo(20);
         PolicyNetwork policy = PolicyNetwork.fromSnapshot(snapshot);

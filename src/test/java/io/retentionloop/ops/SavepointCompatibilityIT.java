@@ -93,6 +93,7 @@ class SavepointCompatibilityIT {
                             + kept.resolve(manifest.get("model").get("file").asText())
                                     .toAbsolutePath()
                                     .toUri());
+            settings.addAll(io.retentionloop.job.TestEventWriter.SETTINGS);
             JobConfig config = JobConfig.load(null, settings);
             LifecycleRules rules = config.lifecycleRules();
             kafka.createTopics(config.topics(), CompatSavepoint.PARTITIONS);
@@ -261,7 +262,7 @@ class SavepointCompatibilityIT {
                                     partition,
                                     time,
                                     "filler".getBytes(StandardCharsets.UTF_8),
-                                    EventJson.heartbeat(time)));
+                                    EventJson.heartbeat(time, null)));
                 }
             }
             producer.flush();

@@ -628,7 +628,7 @@ class SqlReportsIT {
                 u,
                 t,
                 bytes(eventJson("e-old", u, "purchase", 0, "10.0,\"currency\":\"USD\"")));
-        send(producer, "events", null, t, EventJson.heartbeat(t));
+        send(producer, "events", null, t, EventJson.heartbeat(t, null));
     }
 
     private void count(

@@ -110,6 +110,10 @@ class StandaloneClusterIT {
                                 "topics.dead-letters=" + DLQ,
                                 "--set",
                                 "topics.window-snapshots=" + SNAPSHOTS));
+        for (String setting : TestEventWriter.SETTINGS) {
+            appArgs.add("--set");
+            appArgs.add(setting);
+        }
         appArgs.addAll(modelSettings());
         JobConfig config =
                 JobConfig.load(null, appArgs.stream().filter(a -> a.contains("=")).toList());

@@ -29,7 +29,9 @@ class ValueScorerOperatorTest {
 
     static TwoInputStreamOperatorTestHarness<WindowSnapshot, ModelRef, ScoredWindow> harness(
             ModelRef initial, int batch) throws Exception {
-        return new TwoInputStreamOperatorTestHarness<>(new ValueScorerOperator(initial, batch));
+        return new TwoInputStreamOperatorTestHarness<>(
+                new ValueScorerOperator(
+                        initial, batch, new ModelLoader(List.of("file:///"), 1 << 26)));
     }
 
     static StreamRecord<WindowSnapshot> snapshot(String user, long end, double purchases) {
@@ -114,6 +116,67 @@ class ValueScorerOperatorTest {
         ModelRef missing = new ModelRef("x", dir.resolve("none.model").toUri().toString(), "", 0);
         try (var h = harness(missing, 10)) {
             assertThatThrownBy(h::open).hasMessageContaining("none.model");
+        }
+    }
+
+    @Test
+    void announcedModelsOutsideTheLocationsTooLargeOrWithAnotherHashAreRejected(@TempDir Path dir)
+            throws Exception {
+        Path first = TestModels.tiny(1);
+        Path models = dir.resolve("models");
+        Files.createDirectories(models);
+        Path second = Files.copy(TestModels.tiny(2), models.resolve("second.model"));
+        Path outside = Files.copy(TestModels.tiny(2), dir.resolve("outside.model"));
+        ModelLoader loader =
+                new ModelLoader(
+                        List.of(models.toUri().toString(), "file:///dev/"),
+                        Files.size(second) + 10);
+        assertThat(loader.load(ref(second, 1)).version())
+                .isEqualTo(ClvModel.load(second).version());
+        String sha = ref(second, 1).sha256;
+        assertThatThrownBy(() -> loader.load(ref(outside, 2)))
+                .isInstanceOf(ModelLoader.Rejected.class)
+                .hasFieldOrPropertyWithValue("reason", "location");
+        // a path that climbs out of the location
+        String climbing = models.toUri() + "../outside.model";
+        assertThatThrownBy(() -> loader.load(new ModelRef("x", climbing, sha, 3)))
+                .hasFieldOrPropertyWithValue("reason", "location");
+        // a device that never ends once killed every task manager with OutOfMemoryError
+        assertThatThrownBy(() -> loader.load(new ModelRef("x", "file:///dev/zero", sha, 4)))
+                .hasFieldOrPropertyWithValue("reason", "too_big");
+        assertThatThrownBy(
+                        () ->
+                                loader.load(
+                                        new ModelRef(
+                                                "x",
+                                                second.toUri().toString(),
+                                                "ab".repeat(32),
+                                                5)))
+                .hasFieldOrPropertyWithValue("reason", "checksum");
+        assertThatThrownBy(() -> loader.load(new ModelRef("x", "http://example.com/m", sha, 6)))
+                .hasFieldOrPropertyWithValue("reason", "location");
+
+        // through the operator: rejected announcements never stop it, and a rejected high
+        // sequence does not block a later good one with a lower sequence
+        Path third = Files.copy(TestModels.tiny(3), models.resolve("third.model"));
+        Path initial = Files.copy(first, models.resolve("first.model"));
+        try (var h =
+                new TwoInputStreamOperatorTestHarness<>(
+                        new ValueScorerOperator(
+                                ref(initial, 0),
+                                100,
+                                new ModelLoader(
+                                        List.of(models.toUri().toString(), "file:///dev/"),
+                                        1 << 26)))) {
+            h.open();
+            h.processElement2(new StreamRecord<>(new ModelRef("z", "file:///dev/zero", sha, 1000)));
+            h.processElement2(new StreamRecord<>(ref(outside, 999)));
+            h.processElement2(new StreamRecord<>(ref(third, 5)));
+            h.processElement1(snapshot("a", 1000, 1));
+            h.processWatermark1(new Watermark(5000));
+            assertThat(h.extractOutputValues())
+                    .extracting(s -> s.modelVersion)
+                    .containsExactly(ClvModel.load(third).version());
         }
     }
 
