@@ -1,5 +1,7 @@
 package io.retentionloop.agent;
 
+import io.retentionloop.events.DeadLetter;
+import io.retentionloop.events.DeadLetterReason;
 import io.retentionloop.events.Event;
 import io.retentionloop.events.EventType;
 import io.retentionloop.learner.PolicyNetwork;
@@ -59,6 +61,10 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     public static final OutputTag<Transition> TRANSITIONS =
             new OutputTag<>("transitions", TypeInformation.of(Transition.class));
 
+    /** Revenue events whose attribution threw: dead letters, so the job goes on. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("agent-dead-letters", TypeInformation.of(DeadLetter.class));
+
     /** State names: part of the savepoint format. */
     public static final String HISTORY_STATE = "intervention-history";
 
@@ -106,6 +112,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     private transient Counter budgetDenied;
     private transient Counter matured;
     private transient Counter policiesRejected;
+    private transient Counter recordsFailed;
     private transient Counter[] perAction;
 
     public RetentionAgentOperator(
@@ -208,6 +215,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         budgetDenied = m.counter("budgetDenied");
         matured = m.counter("rewardsMatured");
         policiesRejected = m.counter("policiesRejected");
+        recordsFailed = m.counter("recordsFailed");
         perAction = new Counter[catalogue.size()];
         for (int a = 0; a < catalogue.size(); a++) {
             perAction[a] = m.addGroup("action", catalogue.id(a)).counter("decisionsByAction");
@@ -234,8 +242,29 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
                 flush();
             }
         } else {
-            attribute(in.event);
+            try {
+                attribute(in.event);
+            } catch (RuntimeException e) {
+                recordsFailed.inc();
+                LOG.warn("attributing event {} failed: {}", in.event.eventId, e.toString());
+                output.collect(
+                        DEAD_LETTERS,
+                        new StreamRecord<>(failed(in.event, e), element.getTimestamp()));
+            }
         }
+    }
+
+    private static DeadLetter failed(Event e, RuntimeException ex) {
+        byte[] json = io.retentionloop.events.EventJson.toJson(e, "base");
+        return new DeadLetter(
+                DeadLetterReason.INTERNAL_ERROR,
+                "retention-agent: " + ex,
+                "retention-agent",
+                -1,
+                -1,
+                e.eventTime,
+                json.length,
+                new String(json, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override

@@ -208,12 +208,6 @@ public final class RetentionLoopJob {
                         .uid(Uids.USER_LIFECYCLE)
                         .name(Uids.USER_LIFECYCLE);
 
-        events.getSideOutput(IngestRouter.DEAD_LETTERS)
-                .union(snapshots.getSideOutput(UserLifecycleFunction.LATE))
-                .sinkTo(sinks.deadLetters())
-                .uid(Uids.DEAD_LETTER_SINK)
-                .name(Uids.DEAD_LETTER_SINK);
-
         DataStream<ModelRef> models =
                 env.fromSource(
                                 sources.models(),
@@ -234,15 +228,25 @@ public final class RetentionLoopJob {
                                         ModelRefs.loader(config.value(), initialModel)))
                         .uid(Uids.VALUE_SCORER);
 
-        agentAndLearner(env, config, sources, sinks, scored, snapshots);
+        DataStream<DeadLetter> agentDeadLetters =
+                agentAndLearner(env, config, sources, sinks, scored, snapshots);
+
+        events.getSideOutput(IngestRouter.DEAD_LETTERS)
+                .union(snapshots.getSideOutput(UserLifecycleFunction.LATE), agentDeadLetters)
+                .sinkTo(sinks.deadLetters())
+                .uid(Uids.DEAD_LETTER_SINK)
+                .name(Uids.DEAD_LETTER_SINK);
 
         scored.sinkTo(sinks.windowSnapshots())
                 .uid(Uids.WINDOW_SNAPSHOT_SINK)
                 .name(Uids.WINDOW_SNAPSHOT_SINK);
     }
 
-    /** The retention agent and the policy learner; the loop closes through the policy topic. */
-    private static void agentAndLearner(
+    /**
+     * The retention agent and the policy learner; the loop closes through the policy topic. Returns
+     * the agent's dead letters.
+     */
+    private static DataStream<DeadLetter> agentAndLearner(
             StreamExecutionEnvironment env,
             JobConfig config,
             Sources sources,
@@ -321,5 +325,6 @@ public final class RetentionLoopJob {
                 .uid(Uids.POLICY_SINK)
                 .name(Uids.POLICY_SINK)
                 .setParallelism(1);
+        return decisions.getSideOutput(RetentionAgentOperator.DEAD_LETTERS);
     }
 }

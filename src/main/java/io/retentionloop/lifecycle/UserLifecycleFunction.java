@@ -66,6 +66,7 @@ public final class UserLifecycleFunction extends KeyedProcessFunction<String, Ev
     private transient Counter accepted;
     private transient Counter duplicates;
     private transient Counter late;
+    private transient Counter failed;
     private transient Counter snapshots;
     private transient Counter expired;
 
@@ -100,6 +101,7 @@ public final class UserLifecycleFunction extends KeyedProcessFunction<String, Ev
         accepted = m.counter("eventsAccepted");
         duplicates = m.counter("duplicatesDropped");
         late = m.counter("lateEvents");
+        failed = m.counter("recordsFailed");
         snapshots = m.counter("windowSnapshots");
         expired = m.counter("usersExpired");
         m.gauge("users", () -> stageCounts.total());
@@ -116,9 +118,26 @@ public final class UserLifecycleFunction extends KeyedProcessFunction<String, Ev
         if (watermark != Long.MIN_VALUE
                 && e.eventTime < watermark - rules.allowedLateness().toMillis()) {
             late.inc();
-            ctx.output(LATE, lateLetter(e, watermark));
+            ctx.output(
+                    LATE,
+                    letter(
+                            e,
+                            DeadLetterReason.LATE,
+                            "event_time "
+                                    + (watermark - e.eventTime) / 1000
+                                    + " s behind the watermark"));
             return;
         }
+        try {
+            accept(e, watermark, ctx);
+        } catch (RuntimeException ex) {
+            // a record must never stop the job: what still throws is a dead letter, counted
+            failed.inc();
+            ctx.output(LATE, letter(e, DeadLetterReason.INTERNAL_ERROR, ex.toString()));
+        }
+    }
+
+    private void accept(Event e, long watermark, Context ctx) throws Exception {
         if (seen.contains(e.eventId)) {
             duplicates.inc();
             return;
@@ -195,17 +214,10 @@ public final class UserLifecycleFunction extends KeyedProcessFunction<String, Ev
         }
     }
 
-    private DeadLetter lateLetter(Event e, long watermark) {
-        String json = new String(EventJson.toJson(e, "base"), StandardCharsets.UTF_8);
-        return new DeadLetter(
-                DeadLetterReason.LATE,
-                "event_time " + (watermark - e.eventTime) / 1000 + " s behind the watermark",
-                sourceTopic,
-                -1,
-                -1,
-                e.eventTime,
-                json.length(),
-                json);
+    private DeadLetter letter(Event e, DeadLetterReason reason, String detail) {
+        byte[] bytes = EventJson.toJson(e, "base");
+        String json = new String(bytes, StandardCharsets.UTF_8);
+        return new DeadLetter(reason, detail, sourceTopic, -1, -1, e.eventTime, bytes.length, json);
     }
 
     @Override
