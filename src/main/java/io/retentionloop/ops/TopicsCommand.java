@@ -52,7 +52,9 @@ public final class TopicsCommand implements Callable<Integer> {
     @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
-            description = "Override one application config key. Repeatable.")
+            description =
+                    "Override one application config key, as the job's --set. Repeatable. Secrets"
+                            + " go in as '$${env:NAME}' or '$${file:/path}', never literally.")
     List<String> overrides = new ArrayList<>();
 
     /** Topics that hold one record per key and are compacted: the latest version wins. */
