@@ -153,7 +153,13 @@ PROPS
     sleep 1
   done
   log "Kafka up at $BOOTSTRAP"
-  cli topics --bootstrap-servers "$BOOTSTRAP" --partitions "$PARTITIONS" >&2
+  # this broker holds simulated or replayed history, whose old timestamps a finite
+  # kafka.topic-retention would delete at once: keep every topic's records (like log.retention.ms)
+  RETAIN=()
+  for role in events dead-letters window-snapshots interventions outcomes decisions; do
+    RETAIN+=(--set "kafka.topic-retention.$role=forever")
+  done
+  cli topics --bootstrap-servers "$BOOTSTRAP" --partitions "$PARTITIONS" "${RETAIN[@]}" >&2
 fi
 
 if ((SIMULATOR)); then

@@ -99,17 +99,30 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Creates every topic of the job's configuration (see {@code TopicsCommand.topics}). */
+    /**
+     * Creates every topic of the job's configuration (see {@code TopicsCommand.topics}), keeping
+     * records forever (the tests' simulated history carries old timestamps).
+     */
     public void createTopics(io.retentionloop.job.JobConfig.Topics topics, int partitions)
+            throws ExecutionException, InterruptedException {
+        create(io.retentionloop.ops.TopicsCommand.topics(topics, partitions, (short) 1));
+    }
+
+    /**
+     * Creates every topic of {@code config} as the {@code topics} command does, with the retention
+     * of {@code kafka.topic-retention}.
+     */
+    public void createTopics(io.retentionloop.job.JobConfig config, int partitions)
+            throws ExecutionException, InterruptedException {
+        create(io.retentionloop.ops.TopicsCommand.topics(config, partitions, (short) 1));
+    }
+
+    private void create(Map<String, NewTopic> topics)
             throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(clientProperties())) {
             java.util.Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> create =
-                    io.retentionloop.ops.TopicsCommand.topics(topics, partitions, (short) 1)
-                            .values()
-                            .stream()
-                            .filter(t -> !existing.contains(t.name()))
-                            .toList();
+                    topics.values().stream().filter(t -> !existing.contains(t.name())).toList();
             admin.createTopics(create).all().get();
         }
     }

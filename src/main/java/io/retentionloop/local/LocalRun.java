@@ -99,10 +99,16 @@ public final class LocalRun {
             overrides.add("watermarks.idle-timeout=1h");
             overrides.add("job.checkpoint-interval=2s");
             overrides.add("job.start-from=earliest");
+            // simulated history carries old timestamps, which a finite retention deletes at once
+            for (String role : JobConfig.topicRoles()) {
+                if (!JobConfig.COMPACTED_TOPICS.contains(role)) {
+                    overrides.add("kafka.topic-retention." + role + "=forever");
+                }
+            }
             overrides.addAll(opt.overrides());
             JobConfig config = JobConfig.load(opt.config(), overrides);
             JobConfig.Topics t = config.topics();
-            kafka.createTopics(config.topics(), opt.partitions());
+            kafka.createTopics(config, opt.partitions());
             say("Kafka at " + kafka.bootstrapServers());
 
             Configuration flinkConf = flinkConf(config);
