@@ -47,6 +47,7 @@ fi
 
 ensure_built
 ensure_flink_dist
+ensure_metrics_plugin
 # daemons run from the checkout: relative paths in the job's config (value.model-uri) resolve here
 cd "$ROOT"
 LOG_DIR="$CLUSTER_DIR/log" CONF_DIR="$CLUSTER_DIR/conf"
@@ -99,7 +100,7 @@ for ((i = 0; ; i++)); do
   ((i < 120)) || { log "cluster not up after 120 s: see $LOG_DIR"; exit 1; }
   sleep 1
 done
-log "Flink up: web UI $FLINK_REST_URL, $tms TaskManager(s); Prometheus metrics on localhost:9249-9259"
+log "Flink up: web UI $FLINK_REST_URL, $tms TaskManager(s); Prometheus metrics on 127.0.0.1:9249-9259 (metrics.reporter.prom.host)"
 
 run_java() {  # run_java NAME MAIN ARGS...: a project JVM (Kafka broker, CLI) in the background
   local name="$1"; shift

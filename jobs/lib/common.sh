@@ -95,6 +95,17 @@ ensure_flink_dist() {
       -Dartifact="org.apache.flink:flink-metrics-prometheus:$(pom_property flink.version)"
 }
 
+# conf/config.yaml's Prometheus reporter (io.retentionloop.ops.metrics, compiled by ensure_built)
+# as a jar beside flink-metrics-prometheus in the plugin directory: reporters load at cluster
+# start from plugins/, not from a job's jar.
+ensure_metrics_plugin() {
+  local plugin="$CLUSTER_DIR/plugins/metrics-prometheus"
+  mkdir -p "$plugin"
+  (cd "$ROOT/target/classes" && jar cf "$plugin/retention-loop-prometheus-reporter.jar" \
+      io/retentionloop/ops/metrics \
+      META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory)
+}
+
 # The shaded job jar: $JOB_JAR when set (e.g. a released build), else target/'s, built with
 # `mvn package` when missing or older than the sources.
 job_jar() {

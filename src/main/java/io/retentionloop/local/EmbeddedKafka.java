@@ -14,7 +14,9 @@ import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller combined) running in this JVM, for
- * the embedded default and the tests. It listens on loopback only.
+ * the embedded default and the tests. Its listeners are named localhost, but the test kit binds
+ * their sockets before the broker starts, on the wildcard address: keep the machine's firewall
+ * closed to its ports (security.md).
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;

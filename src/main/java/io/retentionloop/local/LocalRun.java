@@ -190,6 +190,15 @@ public final class LocalRun {
                 c.removeKey(key);
             }
         }
+        // everything this JVM listens on stays on loopback: RPC, the blob server (which follows
+        // jobmanager.bind-host and otherwise takes the wildcard address), the task manager's data
+        // port, the REST API and the metrics reporter (metrics.reporter.prom.host of the file)
+        c.setString("jobmanager.bind-host", "localhost");
+        c.setString("jobmanager.rpc.address", "localhost");
+        c.setString("taskmanager.bind-host", "localhost");
+        c.setString("taskmanager.host", "localhost");
+        c.setString("rest.bind-address", "localhost");
+        c.setString("rest.address", "localhost");
         String dir = opt.out().toAbsolutePath().toUri().toString();
         c.setString("execution.checkpointing.dir", dir + "checkpoints");
         c.setString("execution.checkpointing.savepoint-dir", dir + "savepoints");
