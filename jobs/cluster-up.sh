@@ -47,6 +47,7 @@ fi
 
 ensure_built
 ensure_flink_dist
+ensure_metrics_plugin
 # daemons run from the checkout: relative paths in the job's config (value.model-uri) resolve here
 cd "$ROOT"
 LOG_DIR="$CLUSTER_DIR/log" CONF_DIR="$CLUSTER_DIR/conf"
@@ -99,7 +100,7 @@ for ((i = 0; ; i++)); do
   ((i < 120)) || { log "cluster not up after 120 s: see $LOG_DIR"; exit 1; }
   sleep 1
 done
-log "Flink up: web UI $FLINK_REST_URL, $tms TaskManager(s); Prometheus metrics on localhost:9249-9259"
+log "Flink up: web UI $FLINK_REST_URL, $tms TaskManager(s); Prometheus metrics on 127.0.0.1:9249-9259 (metrics.reporter.prom.host)"
 
 run_java() {  # run_java NAME MAIN ARGS...: a project JVM (Kafka broker, CLI) in the background
   local name="$1"; shift
@@ -153,7 +154,13 @@ PROPS
     sleep 1
   done
   log "Kafka up at $BOOTSTRAP"
-  cli topics --bootstrap-servers "$BOOTSTRAP" --partitions "$PARTITIONS" >&2
+  # this broker holds simulated or replayed history, whose old timestamps a finite
+  # kafka.topic-retention would delete at once: keep every topic's records (like log.retention.ms)
+  RETAIN=()
+  for role in events dead-letters window-snapshots interventions outcomes decisions; do
+    RETAIN+=(--set "kafka.topic-retention.$role=forever")
+  done
+  cli topics --bootstrap-servers "$BOOTSTRAP" --partitions "$PARTITIONS" "${RETAIN[@]}" >&2
 fi
 
 HB_KEY="$CLUSTER_DIR/heartbeat.key"

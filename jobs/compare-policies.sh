@@ -4,5 +4,5 @@
 # Writes target/policy-comparison/report.json and report.html. --help for every option.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-log "running: retention-loop compare-policies $*"
+log "running: retention-loop compare-policies $(masked_args "$@")"
 run_cli compare-policies "$@"

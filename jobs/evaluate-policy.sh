@@ -7,5 +7,5 @@
 #   jobs/evaluate-policy.sh hillstrom --help   (every flag, with defaults)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-log "running: retention-loop evaluate-policy $*"
+log "running: retention-loop evaluate-policy $(masked_args "$@")"
 run_cli evaluate-policy "$@"

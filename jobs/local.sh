@@ -6,5 +6,5 @@
 #   jobs/local.sh --help        (every flag, with defaults)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-log "running: retention-loop local $*"
+log "running: retention-loop local $(masked_args "$@")"
 run_cli local "$@"

@@ -7,5 +7,5 @@
 #   jobs/policy-ceiling.sh --help   (every flag, with defaults)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-log "running: retention-loop policy-ceiling $*"
+log "running: retention-loop policy-ceiling $(masked_args "$@")"
 run_cli policy-ceiling "$@"

@@ -6,13 +6,15 @@
 #   jobs/sql.sh sql/20-uplift.sql
 #   jobs/sql.sh sql/30-budget-burn.sql --bootstrap-servers broker:9092 -D report.daily-budget=500
 #   jobs/sql.sh sql/90-export-csv.sql --out-dir /tmp/report
-# Options: --bootstrap-servers, --config FILE (application config: topics, brokers, budget),
-# -D KEY=VALUE (variables and Flink settings), --follow, --out-dir DIR (README: For marketing).
+#   jobs/sql.sh sql/20-uplift.sql --config prod.yaml -D kafka.properties-file=/etc/kafka/client.properties
+# Options: --bootstrap-servers, --config FILE (application config: topics, brokers, budget, and
+# the Kafka client properties of a secured broker, as the job uses them), -D KEY=VALUE (variables,
+# Flink settings, kafka.properties.KEY), --follow, --out-dir DIR (README: For marketing).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
   [[ $# -ge 1 ]] && exit 0 || exit 2
 fi
 FILES=()

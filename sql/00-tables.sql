@@ -9,6 +9,9 @@
 -- * ${...} are variables of jobs/sql.sh: the application config's keys (topics, Kafka brokers),
 --   scan.bounded.mode (latest-offset: read up to the current end and stop; unbounded with
 --   --follow) and whatever is SET or given with -D.
+-- * ${kafka.client-options} is the job's Kafka client properties (kafka.properties and
+--   kafka.properties-file of the config: security.protocol, sasl.*, ssl.*) as 'properties.*'
+--   options, one per line, so the tables reach a secured broker as the job does.
 
 -- Days are UTC days, as the agent's daily budget is.
 SET 'table.local-time-zone' = 'UTC';
@@ -41,6 +44,7 @@ CREATE TABLE decisions (
   'connector' = 'kafka',
   'topic' = '${topics.decisions}',
   'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
+  ${kafka.client-options}
   'properties.isolation.level' = 'read_committed',
   'scan.startup.mode' = 'earliest-offset',
   'scan.bounded.mode' = '${scan.bounded.mode}',
@@ -95,6 +99,7 @@ CREATE TABLE outcomes (
   'connector' = 'kafka',
   'topic' = '${topics.outcomes}',
   'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
+  ${kafka.client-options}
   'properties.isolation.level' = 'read_committed',
   'scan.startup.mode' = 'earliest-offset',
   'scan.bounded.mode' = '${scan.bounded.mode}',
@@ -137,6 +142,7 @@ CREATE TABLE events (
   'connector' = 'kafka',
   'topic' = '${topics.events}',
   'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
+  ${kafka.client-options}
   'properties.isolation.level' = 'read_committed',
   'scan.startup.mode' = 'earliest-offset',
   'scan.bounded.mode' = '${scan.bounded.mode}',
@@ -181,6 +187,7 @@ CREATE TABLE window_snapshots (
   'connector' = 'kafka',
   'topic' = '${topics.window-snapshots}',
   'properties.bootstrap.servers' = '${kafka.bootstrap-servers}',
+  ${kafka.client-options}
   'properties.isolation.level' = 'read_committed',
   'scan.startup.mode' = 'earliest-offset',
   'scan.bounded.mode' = '${scan.bounded.mode}',

@@ -23,6 +23,23 @@ JVM_OPENS=(
 
 log() { echo "[$(basename "$0")] $*" >&2; }
 
+# The arguments as one line for printing, the value of every KEY=VALUE (also -DKEY=VALUE,
+# --set=KEY=VALUE) whose key names a password, secret, JAAS config, token or credential or ends in
+# "key" replaced by *** (the rule of io.retentionloop.job.Secrets). Put secrets in ${env:NAME} or
+# ${file:/path} references anyway: Flink logs a job's arguments.
+masked_args() {
+  local a prefix key out=() re='^(-D|--[a-z-]+=)?([^=[:space:]]+)='
+  local secret='password|passwd|secret|jaas|token|credential|private|(^|[._-])key$'
+  for a in "$@"; do
+    if [[ "$a" =~ $re ]]; then
+      prefix="${BASH_REMATCH[0]}" key="${BASH_REMATCH[2],,}"
+      [[ "$key" =~ $secret ]] && a="$prefix***"
+    fi
+    out+=("$a")
+  done
+  echo "${out[*]:-}"
+}
+
 # Compiles the project and writes its runtime classpath when sources changed since the last build.
 ensure_built() {
   local stamp="$ROOT/target/classes/.built"
@@ -76,6 +93,17 @@ ensure_flink_dist() {
       -Dmdep.outputFile="$cp" -Dmdep.includeScope=runtime
   mvn -q -B -f "$ROOT/jobs/lib/flink-dist.pom.xml" dependency:copy -DoutputDirectory="$plugin" \
       -Dartifact="org.apache.flink:flink-metrics-prometheus:$(pom_property flink.version)"
+}
+
+# conf/config.yaml's Prometheus reporter (io.retentionloop.ops.metrics, compiled by ensure_built)
+# as a jar beside flink-metrics-prometheus in the plugin directory: reporters load at cluster
+# start from plugins/, not from a job's jar.
+ensure_metrics_plugin() {
+  local plugin="$CLUSTER_DIR/plugins/metrics-prometheus"
+  mkdir -p "$plugin"
+  (cd "$ROOT/target/classes" && jar cf "$plugin/retention-loop-prometheus-reporter.jar" \
+      io/retentionloop/ops/metrics \
+      META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory)
 }
 
 # The shaded job jar: $JOB_JAR when set (e.g. a released build), else target/'s, built with
@@ -205,7 +233,7 @@ body = {"entryClass": "io.retentionloop.ops.ClusterMain", "programArgsList": arg
 if p: body["parallelism"] = int(p)
 if sp: body["savepointPath"] = sp
 print(json.dumps(body))' "$parallelism" "$savepoint" "${args[@]}")"
-  log "running ${args[*]}${savepoint:+ from $savepoint}"
+  log "running $(masked_args "${args[@]}")${savepoint:+ from $savepoint}"
   rest POST "/jars/$jar_id/run" -H 'Content-Type: application/json' -d "$body" | json_get jobid
 }
 

@@ -274,7 +274,10 @@ final class ComparePoliciesCommand implements Callable<Integer> {
                 && s.path("world").asText().equals(world.toString())
                 && s.path("config").asText().equals(String.valueOf(config.config))
                 && relevantOverrides(earlier, learned)
-                        .equals(relevantOverrides(config.overrides, learned));
+                        .equals(
+                                relevantOverrides(
+                                        io.retentionloop.job.Secrets.maskArgs(config.overrides),
+                                        learned));
     }
 
     /**

@@ -19,7 +19,13 @@ final class ConfigOptions {
     @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
-            description = "Override one config key, e.g. --set lifecycle.window=3d. Repeatable.")
+            description =
+                    "Override one config key, e.g. --set lifecycle.window=3d; below a map the rest"
+                            + " is the entry's name: --set kafka.properties.security.protocol=SSL."
+                            + " Repeatable. Never put a secret here literally (Flink logs a job's"
+                            + " arguments and returns them in REST errors): use"
+                            + " '$${env:NAME}' or '$${file:/path}' (single-quoted), or"
+                            + " kafka.properties-file.")
     List<String> overrides = new ArrayList<>();
 
     JobConfig load() {

@@ -1,10 +1,13 @@
 package io.retentionloop.job;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -19,8 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.util.TimeUtils;
 
 /**
@@ -41,14 +47,63 @@ public record JobConfig(
         Security security)
         implements Serializable {
 
-    /** Kafka connection; {@code properties} pass through to every client (security etc.). */
+    /**
+     * Kafka connection; {@code properties} (over the entries of {@code propertiesFile}) pass
+     * through to every client (security etc.), see {@link KafkaIO#clientProperties}.
+     */
     public record Kafka(
             String bootstrapServers,
             Map<String, String> properties,
+            String propertiesFile,
+            Map<String, String> topicRetention,
             Duration transactionTimeout,
             String groupId,
             String transactionalIdPrefix)
-            implements Serializable {}
+            implements Serializable {
+
+        /** The value of {@code topic-retention} that keeps records until the topic is deleted. */
+        public static final String FOREVER = "forever";
+
+        /**
+         * {@code retention.ms} of the topic with this role (a {@link Topics} component in kebab
+         * case: {@code dead-letters}); -1 (forever) for roles without an entry (compacted topics).
+         */
+        public long retentionMs(String role) {
+            String v = topicRetention.get(role);
+            if (v == null || v.strip().equalsIgnoreCase(FOREVER)) {
+                return -1;
+            }
+            Duration d;
+            try {
+                d = TimeUtils.parseDuration(v.strip());
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "kafka.topic-retention."
+                                + role
+                                + " must be a duration (e.g. 14d) or forever, was "
+                                + v);
+            }
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(
+                        "kafka.topic-retention." + role + " must be positive or forever");
+            }
+            return d.toMillis();
+        }
+
+        /** Never prints property values: they may be secrets. */
+        @Override
+        public String toString() {
+            return "Kafka[bootstrapServers="
+                    + bootstrapServers
+                    + ", properties="
+                    + properties.keySet()
+                    + ", propertiesFile="
+                    + propertiesFile
+                    + ", topicRetention="
+                    + topicRetention
+                    + "]";
+        }
+    }
 
     /** Topic names. */
     public record Topics(
@@ -209,6 +264,22 @@ public record JobConfig(
 
     public static final String DEFAULTS_RESOURCE = "/retention-loop.yaml";
 
+    /** Topic roles (kebab case) whose topics are compacted: the latest record per key is kept. */
+    public static final Set<String> COMPACTED_TOPICS = Set.of("policy", "models");
+
+    /**
+     * The role of every topic: each {@link Topics} component in kebab case ({@code dead-letters}).
+     */
+    public static List<String> topicRoles() {
+        return java.util.Arrays.stream(Topics.class.getRecordComponents())
+                .map(
+                        c ->
+                                c.getName()
+                                        .replaceAll("([a-z])([A-Z])", "$1-$2")
+                                        .toLowerCase(java.util.Locale.ROOT))
+                .toList();
+    }
+
     public EventRules eventRules() {
         return new EventRules(
                 events.maxRecordBytes,
@@ -253,9 +324,32 @@ public record JobConfig(
 
     /**
      * Defaults, then {@code file} (may be null), then {@code key=value} overrides with dotted keys
-     * ({@code lifecycle.window=3d}). Fails with a message naming the key on any bad value.
+     * ({@code lifecycle.window=3d}; below a map such as {@code kafka.properties} the rest of the
+     * key is the entry's name: {@code kafka.properties.ssl.key.password=...}). Fails with a message
+     * naming the key on any bad value; the value of a secret key ({@link Secrets#isSecretKey})
+     * never appears in it.
      */
     public static JobConfig load(Path file, List<String> overrides) {
+        Set<String> secrets = new HashSet<>();
+        for (String o : overrides) {
+            int eq = o.indexOf('=');
+            if (eq > 0 && Secrets.isSecretKey(o.substring(0, eq))) {
+                secrets.add(o.substring(eq + 1).trim());
+            }
+        }
+        try {
+            return loadTree(file, overrides, secrets);
+        } catch (IllegalArgumentException e) {
+            String message = scrub(e.getMessage(), secrets);
+            if (message.equals(e.getMessage())) {
+                throw e;
+            }
+            // the cause's message may carry the value too
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private static JobConfig loadTree(Path file, List<String> overrides, Set<String> secrets) {
         YAMLMapper yaml = mapper();
         try {
             ObjectNode tree;
@@ -269,7 +363,24 @@ public record JobConfig(
                 if (!Files.isReadable(file)) {
                     throw new IllegalArgumentException("config file not readable: " + file);
                 }
-                JsonNode user = yaml.readTree(file.toFile());
+                JsonNode user;
+                try {
+                    user = yaml.readTree(file.toFile());
+                } catch (JsonProcessingException e) {
+                    // the parser's message quotes the offending line, which may hold a secret
+                    JsonLocation at = e.getLocation();
+                    throw new IllegalArgumentException(
+                            "invalid configuration: "
+                                    + file
+                                    + " is not valid YAML"
+                                    + (at == null
+                                            ? ""
+                                            : " (line "
+                                                    + at.getLineNr()
+                                                    + ", column "
+                                                    + at.getColumnNr()
+                                                    + ")"));
+                }
                 if (user != null && !user.isMissingNode() && !user.isNull()) {
                     if (!user.isObject()) {
                         throw new IllegalArgumentException(file + " is not a YAML mapping");
@@ -280,12 +391,51 @@ public record JobConfig(
             for (String o : overrides) {
                 set(tree, o);
             }
+            collectSecrets(tree, "", secrets);
             JobConfig config = yaml.treeToValue(tree, JobConfig.class);
             config.validate();
             return config;
+        } catch (JsonMappingException e) {
+            String path =
+                    e.getPath().stream()
+                            .map(
+                                    r ->
+                                            r.getFieldName() != null
+                                                    ? r.getFieldName()
+                                                    : "" + r.getIndex())
+                            .collect(Collectors.joining("."));
+            String what = e.getOriginalMessage();
+            throw new IllegalArgumentException(
+                    "invalid configuration: "
+                            + path
+                            + ": "
+                            + (Secrets.isSecretKey(path) ? "invalid value" : what));
         } catch (IOException e) {
-            throw new IllegalArgumentException("invalid configuration: " + e.getMessage(), e);
+            throw new IllegalArgumentException("invalid configuration: " + e.getMessage());
         }
+    }
+
+    /** The values of every secret key in {@code node}, to keep them out of error messages. */
+    private static void collectSecrets(JsonNode node, String path, Set<String> into) {
+        if (node.isObject()) {
+            node.fields()
+                    .forEachRemaining(
+                            e -> collectSecrets(e.getValue(), path + e.getKey() + ".", into));
+        } else if (node.isValueNode() && Secrets.isSecretKey(path)) {
+            into.add(node.asText().trim());
+        }
+    }
+
+    /** {@code message} with every (non-trivial) secret value replaced by the mask. */
+    private static String scrub(String message, Set<String> secrets) {
+        String out = message == null ? "" : message;
+        for (String s : secrets) {
+            // one- or two-character values would mask unrelated text; no secret is that short
+            if (s.length() >= 3) {
+                out = out.replace(s, Secrets.MASK);
+            }
+        }
+        return out;
     }
 
     private void validate() {
@@ -328,6 +478,17 @@ public record JobConfig(
                 kafka.transactionTimeout.compareTo(Duration.ofMinutes(15)) <= 0,
                 "kafka.transaction-timeout must not exceed the broker's"
                         + " transaction.max.timeout.ms (15 min by default)");
+        for (String role : kafka.topicRetention.keySet()) {
+            require(
+                    topicRoles().contains(role) && !COMPACTED_TOPICS.contains(role),
+                    "kafka.topic-retention."
+                            + role
+                            + ": not a topic role with time-based retention; roles: "
+                            + topicRoles().stream()
+                                    .filter(r -> !COMPACTED_TOPICS.contains(r))
+                                    .toList());
+            kafka.retentionMs(role);
+        }
         require(
                 List.of("committed", "earliest", "latest").contains(job.startFrom),
                 "job.start-from must be committed, earliest or latest");
@@ -339,6 +500,14 @@ public record JobConfig(
         }
     }
 
+    /**
+     * Config nodes that are maps (their entries are any names, dotted ones included) rather than
+     * fixed keys. A file's map is merged entry by entry, except {@code events.fx-rates}, which a
+     * file replaces whole (its rates go with its base currency).
+     */
+    static final Set<String> MAPS =
+            Set.of("kafka.properties", "kafka.topic-retention", "events.fx-rates");
+
     private static void merge(ObjectNode base, ObjectNode over, String path) {
         over.fields()
                 .forEachRemaining(
@@ -348,11 +517,17 @@ public record JobConfig(
                             if (existing == null) {
                                 throw new IllegalArgumentException("unknown config key " + key);
                             }
-                            if (existing.isObject()
-                                    && e.getValue().isObject()
-                                    && !key.endsWith("properties")
-                                    && !key.endsWith("fx-rates")) {
-                                merge((ObjectNode) existing, (ObjectNode) e.getValue(), key + ".");
+                            if (existing.isObject() && e.getValue().isObject()) {
+                                if (!MAPS.contains(key)) {
+                                    merge(
+                                            (ObjectNode) existing,
+                                            (ObjectNode) e.getValue(),
+                                            key + ".");
+                                } else if (!key.equals("events.fx-rates")) {
+                                    ((ObjectNode) existing).setAll((ObjectNode) e.getValue());
+                                } else {
+                                    base.set(e.getKey(), e.getValue());
+                                }
                             } else {
                                 base.set(e.getKey(), e.getValue());
                             }
@@ -362,28 +537,42 @@ public record JobConfig(
     private static void set(ObjectNode tree, String assignment) {
         int eq = assignment.indexOf('=');
         if (eq <= 0) {
-            throw new IllegalArgumentException("override must be key=value: " + assignment);
+            throw new IllegalArgumentException(
+                    "override must be key=value: "
+                            + (Secrets.isSecretKey(assignment) ? Secrets.MASK : assignment));
         }
-        String[] keys = assignment.substring(0, eq).trim().split("\\.");
+        String key = assignment.substring(0, eq).trim();
         String value = assignment.substring(eq + 1).trim();
+        String[] parts = key.split("\\.");
         ObjectNode node = tree;
-        for (int i = 0; i < keys.length - 1; i++) {
-            JsonNode child = node.get(keys[i]);
-            if (child == null || !child.isObject()) {
-                throw new IllegalArgumentException(
-                        "unknown config key " + assignment.substring(0, eq));
+        String path = "";
+        for (int i = 0; i < parts.length; i++) {
+            path = i == 0 ? parts[0] : path + "." + parts[i];
+            boolean last = i == parts.length - 1;
+            if (MAPS.contains(path)) {
+                if (last) {
+                    throw new IllegalArgumentException(
+                            key + " is a map: set one entry, e.g. " + key + ".NAME=VALUE");
+                }
+                if (!(node.get(parts[i]) instanceof ObjectNode)) {
+                    node.putObject(parts[i]);
+                }
+                String entry = key.substring(path.length() + 1);
+                ((ObjectNode) node.get(parts[i])).put(entry, value);
+                return;
             }
-            node = (ObjectNode) child;
+            if (last) {
+                if (!node.has(parts[i])) {
+                    throw new IllegalArgumentException("unknown config key " + key);
+                }
+                node.put(parts[i], value);
+                return;
+            }
+            if (!(node.get(parts[i]) instanceof ObjectNode child)) {
+                throw new IllegalArgumentException("unknown config key " + key);
+            }
+            node = child;
         }
-        String last = keys[keys.length - 1];
-        boolean mapEntry =
-                keys.length >= 2
-                        && (keys[keys.length - 2].equals("properties")
-                                || keys[keys.length - 2].equals("fx-rates"));
-        if (!node.has(last) && !mapEntry) {
-            throw new IllegalArgumentException("unknown config key " + assignment.substring(0, eq));
-        }
-        node.put(last, value);
     }
 
     private static YAMLMapper mapper() {

@@ -7,6 +7,13 @@ import io.retentionloop.learner.PolicySnapshot;
 import io.retentionloop.security.Secret;
 import io.retentionloop.security.Signer;
 import io.retentionloop.value.ModelRef;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.functions.Function;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -31,10 +38,33 @@ public final class KafkaIO {
 
     private KafkaIO() {}
 
-    /** Client properties from {@code kafka.properties} (security settings and the like). */
+    /**
+     * Client properties (security settings and the like): the entries of {@code
+     * kafka.properties-file} (a Java properties file, like Kafka's {@code --command-config}), then
+     * {@code kafka.properties} over them, with every {@code ${env:NAME}} and {@code ${file:/path}}
+     * resolved here (see {@link Secrets#resolve}), then {@code bootstrap.servers}. A missing file
+     * or variable fails naming the key, never a value.
+     */
     public static Properties clientProperties(JobConfig.Kafka kafka) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        String file = kafka.propertiesFile() == null ? "" : kafka.propertiesFile().strip();
+        if (!file.isEmpty()) {
+            Properties fromFile = new Properties();
+            try (Reader in = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+                fromFile.load(in);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "kafka.properties-file: cannot read "
+                                + file
+                                + " ("
+                                + e.getClass().getSimpleName()
+                                + ")");
+            }
+            fromFile.stringPropertyNames().forEach(k -> merged.put(k, fromFile.getProperty(k)));
+        }
+        merged.putAll(kafka.properties());
         Properties p = new Properties();
-        p.putAll(kafka.properties());
+        merged.forEach((k, v) -> p.put(k, Secrets.resolve("kafka.properties." + k, v)));
         p.put("bootstrap.servers", kafka.bootstrapServers());
         return p;
     }

@@ -14,7 +14,9 @@ import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller combined) running in this JVM, for
- * the embedded default and the tests. It listens on loopback only.
+ * the embedded default and the tests. Its listeners are named localhost, but the test kit binds
+ * their sockets before the broker starts, on the wildcard address: keep the machine's firewall
+ * closed to its ports (security.md).
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
@@ -99,17 +101,30 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Creates every topic of the job's configuration (see {@code TopicsCommand.topics}). */
+    /**
+     * Creates every topic of the job's configuration (see {@code TopicsCommand.topics}), keeping
+     * records forever (the tests' simulated history carries old timestamps).
+     */
     public void createTopics(io.retentionloop.job.JobConfig.Topics topics, int partitions)
+            throws ExecutionException, InterruptedException {
+        create(io.retentionloop.ops.TopicsCommand.topics(topics, partitions, (short) 1));
+    }
+
+    /**
+     * Creates every topic of {@code config} as the {@code topics} command does, with the retention
+     * of {@code kafka.topic-retention}.
+     */
+    public void createTopics(io.retentionloop.job.JobConfig config, int partitions)
+            throws ExecutionException, InterruptedException {
+        create(io.retentionloop.ops.TopicsCommand.topics(config, partitions, (short) 1));
+    }
+
+    private void create(Map<String, NewTopic> topics)
             throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(clientProperties())) {
             java.util.Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> create =
-                    io.retentionloop.ops.TopicsCommand.topics(topics, partitions, (short) 1)
-                            .values()
-                            .stream()
-                            .filter(t -> !existing.contains(t.name()))
-                            .toList();
+                    topics.values().stream().filter(t -> !existing.contains(t.name())).toList();
             admin.createTopics(create).all().get();
         }
     }

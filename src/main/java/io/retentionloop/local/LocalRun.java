@@ -98,10 +98,16 @@ public final class LocalRun {
             overrides.addAll(SimulatedTime.settings());
             overrides.add("job.checkpoint-interval=2s");
             overrides.add("job.start-from=earliest");
+            // simulated history carries old timestamps, which a finite retention deletes at once
+            for (String role : JobConfig.topicRoles()) {
+                if (!JobConfig.COMPACTED_TOPICS.contains(role)) {
+                    overrides.add("kafka.topic-retention." + role + "=forever");
+                }
+            }
             overrides.addAll(opt.overrides());
             JobConfig config = JobConfig.load(opt.config(), overrides);
             JobConfig.Topics t = config.topics();
-            kafka.createTopics(config.topics(), opt.partitions());
+            kafka.createTopics(config, opt.partitions());
             say("Kafka at " + kafka.bootstrapServers());
 
             Configuration flinkConf = flinkConf(config);
@@ -183,6 +189,15 @@ public final class LocalRun {
                 c.removeKey(key);
             }
         }
+        // everything this JVM listens on stays on loopback: RPC, the blob server (which follows
+        // jobmanager.bind-host and otherwise takes the wildcard address), the task manager's data
+        // port, the REST API and the metrics reporter (metrics.reporter.prom.host of the file)
+        c.setString("jobmanager.bind-host", "localhost");
+        c.setString("jobmanager.rpc.address", "localhost");
+        c.setString("taskmanager.bind-host", "localhost");
+        c.setString("taskmanager.host", "localhost");
+        c.setString("rest.bind-address", "localhost");
+        c.setString("rest.address", "localhost");
         String dir = opt.out().toAbsolutePath().toUri().toString();
         c.setString("execution.checkpointing.dir", dir + "checkpoints");
         c.setString("execution.checkpointing.savepoint-dir", dir + "savepoints");

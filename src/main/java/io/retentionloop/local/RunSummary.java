@@ -43,7 +43,11 @@ final class RunSummary {
         j.put("start", opt.start().toString());
         j.put("world", opt.world().toString());
         j.put("config", String.valueOf(opt.config()));
-        j.set("config_overrides", LocalRun.json().valueToTree(opt.overrides()));
+        // the summary is a file others read: secret values stay out of it
+        j.set(
+                "config_overrides",
+                LocalRun.json()
+                        .valueToTree(io.retentionloop.job.Secrets.maskArgs(opt.overrides())));
         j.put("events_produced", producedTotal);
         ObjectNode byKind = j.putObject("events_produced_by_kind");
         produced.forEach(byKind::put);

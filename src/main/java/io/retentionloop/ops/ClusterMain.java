@@ -1,8 +1,10 @@
 package io.retentionloop.ops;
 
 import io.retentionloop.cli.Main;
+import io.retentionloop.job.Secrets;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -28,11 +30,23 @@ public final class ClusterMain {
         if (code != 0) {
             throw new IllegalArgumentException(
                     "retention-loop "
-                            + String.join(" ", args)
+                            // Flink returns this in the REST response and logs it
+                            + String.join(" ", Secrets.maskArgs(List.of(args)))
                             + " failed with exit code "
                             + code
                             + ": "
-                            + err.toString().strip().lines().findFirst().orElse(""));
+                            + masked(err.toString().strip().lines().findFirst().orElse(""), args));
         }
+    }
+
+    /** {@code line} with every secret argument (picocli quotes a bad one) in its masked form. */
+    private static String masked(String line, String[] args) {
+        for (String a : args) {
+            String m = Secrets.maskAssignment(a);
+            if (!m.equals(a)) {
+                line = line.replace(a, m);
+            }
+        }
+        return line;
     }
 }

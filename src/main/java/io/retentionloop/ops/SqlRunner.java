@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.retentionloop.agent.AgentSettings;
 import io.retentionloop.job.JobConfig;
+import io.retentionloop.job.KafkaIO;
+import io.retentionloop.job.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -14,12 +16,16 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +51,12 @@ import picocli.CommandLine.Parameters;
  * ${kafka.bootstrap-servers}}, {@code ${topics.interventions}}, {@code ${agent.daily-budget}} ...),
  * {@code ${scan.bounded.mode}} and {@code ${report.out-dir}}, and every key set with {@code SET} or
  * {@code -D}. A value given on the command line wins over a {@code SET} of the same key in a file.
+ *
+ * <p>{@code ${kafka.client-options}} expands to the job's Kafka client properties ({@code
+ * kafka.properties} and {@code kafka.properties-file} of the config, {@code ${env:...}} and {@code
+ * ${file:...}} resolved, see {@link KafkaIO#clientProperties}) as {@code 'properties.KEY' =
+ * 'VALUE',} table options, so the tables reach a secured broker as the job does. Their secret
+ * values are masked in everything the runner prints.
  *
  * <p>By default the Kafka tables are read up to their current end ({@code scan.bounded.mode =
  * latest-offset}) in batch mode, so a report prints final figures and ends. {@code --follow} runs
@@ -91,7 +103,10 @@ public final class SqlRunner implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description =
                     "A variable or Flink setting, winning over a SET of the same key in a file,"
-                            + " e.g. -D report.daily-budget=500. Repeatable.")
+                            + " e.g. -D report.daily-budget=500. kafka.properties.KEY and"
+                            + " kafka.properties-file also set the tables' Kafka client"
+                            + " properties, as the job's --set does; secrets as"
+                            + " '$${env:NAME}' or '$${file:/path}'. Repeatable.")
     Map<String, String> defines = new LinkedHashMap<>();
 
     @Option(
@@ -121,7 +136,17 @@ public final class SqlRunner implements Callable<Integer> {
         }
     }
 
+    /** The variable holding the Kafka client properties as table options. */
+    static final String CLIENT_OPTIONS = "kafka.client-options";
+
+    /** Options the table definitions set themselves. */
+    private static final Set<String> OWN_OPTIONS = Set.of("bootstrap.servers", "isolation.level");
+
     private final Map<String, String> variables = new TreeMap<>();
+
+    /** Values never printed: the secret client properties (resolved) and their option text. */
+    private final Set<String> secrets = new HashSet<>();
+
     private final Map<String, String> pinned = new TreeMap<>();
     private final Configuration settings = new Configuration();
     private TableEnvironment env;
@@ -173,10 +198,59 @@ public final class SqlRunner implements Callable<Integer> {
         }
         pinned.putAll(defines);
         variables.putAll(pinned);
+        variables.put(CLIENT_OPTIONS, clientOptions());
         // reports are small: one slot each keeps a 2-core machine responsive
         settings.setString("parallelism.default", "1");
-        pinned.forEach(settings::setString);
+        // application keys are variables only; Kafka client properties may be secrets
+        pinned.forEach(
+                (k, v) -> {
+                    if (!k.startsWith("kafka.")) {
+                        settings.setString(k, v);
+                    }
+                });
         log("%s; Kafka at %s", mode(), variables.get("kafka.bootstrap-servers"));
+    }
+
+    /**
+     * The job's Kafka client properties (the config file and the {@code -D kafka.properties.*} /
+     * {@code -D kafka.properties-file} given here) as table options, one per line, each ending in a
+     * comma; empty when there are none.
+     */
+    private String clientOptions() {
+        List<String> overrides = new ArrayList<>();
+        pinned.forEach(
+                (k, v) -> {
+                    if (k.startsWith("kafka.properties.") || k.equals("kafka.properties-file")) {
+                        overrides.add(k + "=" + v);
+                    }
+                });
+        Properties client = KafkaIO.clientProperties(JobConfig.load(config, overrides).kafka());
+        StringBuilder options = new StringBuilder();
+        for (String key : new TreeSet<>(client.stringPropertyNames())) {
+            if (OWN_OPTIONS.contains(key)) {
+                continue;
+            }
+            String value = client.getProperty(key);
+            if (Secrets.isSecretKey(key) && !value.isEmpty()) {
+                secrets.add(value);
+                secrets.add(value.replace("'", "''"));
+            }
+            options.append("'properties.")
+                    .append(key.replace("'", "''"))
+                    .append("' = '")
+                    .append(value.replace("'", "''"))
+                    .append("',\n  ");
+        }
+        return options.toString();
+    }
+
+    /** {@code text} with every secret value masked, for printing. */
+    String scrub(String text) {
+        String out = text;
+        for (String s : secrets) {
+            out = out.replace(s, Secrets.MASK);
+        }
+        return out;
     }
 
     /**
@@ -221,8 +295,9 @@ public final class SqlRunner implements Callable<Integer> {
         try {
             result = env().executeSql(sql);
         } catch (RuntimeException e) {
+            // Flink's message may quote the table's options; the cause chain is left out for that
             throw new IllegalArgumentException(
-                    s.where() + ": " + rootMessage(e) + "\n  in: " + firstLine(sql), e);
+                    scrub(s.where() + ": " + rootMessage(e) + "\n  in: " + firstLine(sql)));
         }
         try {
             if (keyword.equals("INSERT") || keyword.equals("EXECUTE")) {
@@ -239,7 +314,7 @@ public final class SqlRunner implements Callable<Integer> {
                 return r;
             }
         } catch (Exception e) {
-            throw new IllegalStateException(s.where() + ": " + rootMessage(e), e);
+            throw new IllegalStateException(scrub(s.where() + ": " + rootMessage(e)));
         }
         log("%s: %s", s.where(), firstLine(sql));
         return null;
@@ -252,13 +327,16 @@ public final class SqlRunner implements Callable<Integer> {
                     s.where() + ": expected SET 'key' = 'value'; got " + firstLine(sql));
         }
         if (m.group(1) == null) {
-            variables.forEach((k, v) -> out.println("'" + k + "' = '" + v + "'"));
+            variables.forEach(
+                    (k, v) -> out.println("'" + k + "' = '" + scrub(Secrets.mask(k, v)) + "'"));
             return;
         }
         String key = m.group(1).replace("''", "'");
         String value = m.group(2).replace("''", "'");
         if (pinned.containsKey(key)) {
-            log("%s: keeping %s = %s from the command line", s.where(), key, pinned.get(key));
+            log(
+                    "%s: keeping %s = %s from the command line",
+                    s.where(), key, Secrets.mask(key, pinned.get(key)));
             return;
         }
         if (key.equals("execution.runtime-mode")) {
@@ -285,7 +363,7 @@ public final class SqlRunner implements Callable<Integer> {
                 while (it.hasNext()) {
                     Row r = it.next();
                     rows.add(r);
-                    out.println(table.changeLine(r));
+                    out.println(scrub(table.changeLine(r)));
                 }
             } else {
                 it.forEachRemaining(rows::add);
@@ -293,7 +371,7 @@ public final class SqlRunner implements Callable<Integer> {
         }
         if (!follow) {
             out.println("-- " + s.where());
-            out.print(table.render(rows));
+            out.print(scrub(table.render(rows)));
             out.println();
         }
         return new Result(s, columns, rows);
@@ -355,7 +433,7 @@ public final class SqlRunner implements Callable<Integer> {
     }
 
     private void log(String format, Object... args) {
-        log.println("[sql] " + String.format(Locale.ROOT, format, args));
+        log.println(scrub("[sql] " + String.format(Locale.ROOT, format, args)));
     }
 
     private static double seconds(long since) {

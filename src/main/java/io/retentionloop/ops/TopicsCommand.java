@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -23,8 +24,11 @@ import picocli.CommandLine.Option;
         description = {
             "Create the job's topics (topics.* of the application config) on a Kafka cluster where"
                     + " they do not exist yet; existing topics are left alone.",
-            "Records are kept forever (retention.ms=-1): simulated and replayed events carry old"
-                    + " timestamps. The policy topic is compacted."
+            "Records are kept as kafka.topic-retention says per topic (the dead-letter topic 14"
+                    + " days by default); simulated and replayed events carry old timestamps, which"
+                    + " a finite retention deletes at once: for those, --set"
+                    + " kafka.topic-retention.ROLE=forever. The policy and models topics are"
+                    + " compacted."
         })
 public final class TopicsCommand implements Callable<Integer> {
     @Option(
@@ -52,7 +56,9 @@ public final class TopicsCommand implements Callable<Integer> {
     @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
-            description = "Override one application config key. Repeatable.")
+            description =
+                    "Override one application config key, as the job's --set. Repeatable. Secrets"
+                            + " go in as '$${env:NAME}' or '$${file:/path}', never literally.")
     List<String> overrides = new ArrayList<>();
 
     /** Topics that hold one record per key and are compacted: the latest version wins. */
@@ -63,10 +69,28 @@ public final class TopicsCommand implements Callable<Integer> {
 
     /**
      * Every topic of {@code topics} (each component of {@link JobConfig.Topics}, so topics added
-     * with new capabilities are included), keyed by name, records kept forever.
+     * with new capabilities are included), keyed by name, records kept forever (for simulated and
+     * replayed history).
      */
     public static Map<String, NewTopic> topics(
             JobConfig.Topics topics, int partitions, short replicationFactor) {
+        return topics(topics, role -> -1L, partitions, replicationFactor);
+    }
+
+    /**
+     * Every topic of {@code config}, keyed by name, with the retention of {@code
+     * kafka.topic-retention}.
+     */
+    public static Map<String, NewTopic> topics(
+            JobConfig config, int partitions, short replicationFactor) {
+        return topics(config.topics(), config.kafka()::retentionMs, partitions, replicationFactor);
+    }
+
+    private static Map<String, NewTopic> topics(
+            JobConfig.Topics topics,
+            java.util.function.ToLongFunction<String> retentionMs,
+            int partitions,
+            short replicationFactor) {
         Map<String, NewTopic> out = new LinkedHashMap<>();
         for (RecordComponent c : JobConfig.Topics.class.getRecordComponents()) {
             String name;
@@ -76,10 +100,12 @@ public final class TopicsCommand implements Callable<Integer> {
                 throw new IllegalStateException(e);
             }
             String role = c.getName();
+            String kebab = role.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
             Map<String, String> configs =
                     COMPACTED.contains(role)
                             ? Map.of("cleanup.policy", "compact", "retention.ms", "-1")
-                            : Map.of("retention.ms", "-1");
+                            : Map.of(
+                                    "retention.ms", String.valueOf(retentionMs.applyAsLong(kebab)));
             int n = SINGLE_PARTITION.contains(role) ? 1 : partitions;
             out.put(name, new NewTopic(name, n, replicationFactor).configs(configs));
         }
@@ -93,7 +119,7 @@ public final class TopicsCommand implements Callable<Integer> {
         if (bootstrapServers != null) {
             client.put("bootstrap.servers", bootstrapServers);
         }
-        Map<String, NewTopic> wanted = topics(c.topics(), partitions, replicationFactor);
+        Map<String, NewTopic> wanted = topics(c, partitions, replicationFactor);
         try (Admin admin = Admin.create(client)) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> create =
@@ -103,7 +129,10 @@ public final class TopicsCommand implements Callable<Integer> {
                 System.out.println(
                         "[topics] "
                                 + name
-                                + (existing.contains(name) ? " exists" : " created")
+                                + (existing.contains(name)
+                                        ? " exists (left as it is)"
+                                        : " created, retention.ms="
+                                                + wanted.get(name).configs().get("retention.ms"))
                                 + " at "
                                 + client.getProperty("bootstrap.servers"));
             }

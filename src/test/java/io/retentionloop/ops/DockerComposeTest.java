@@ -304,7 +304,8 @@ class DockerComposeTest {
             return true;
         }
         // reporter and external resource options are per named instance
-        if (key.matches("metrics\\.reporter\\.[a-z]+\\.(factory\\.class|port|interval)")) {
+        // (host: io.retentionloop.ops.metrics.BoundPrometheusReporterFactory's own option)
+        if (key.matches("metrics\\.reporter\\.[a-z]+\\.(factory\\.class|port|interval|host)")) {
             return true;
         }
         return key.matches(

@@ -188,7 +188,34 @@ final class StandaloneCluster implements AutoCloseable {
                         "-Dartifact=org.apache.flink:flink-metrics-prometheus:"
                                 + pomProperty(pom, "flink.version")));
         run(copy, dir.resolve("resolve-plugin.log"));
+        reporterJar(plugins.resolve("retention-loop-prometheus-reporter.jar"));
         return new StandaloneCluster(dir, Files.readString(cp).strip(), plugins.getParent());
+    }
+
+    /**
+     * conf/config.yaml's reporter (io.retentionloop.ops.metrics) from target/classes as a jar, as
+     * jobs/cluster-up.sh packs it for the plugin directory.
+     */
+    private static void reporterJar(Path jar) throws IOException {
+        Path classes = ROOT.resolve("target/classes");
+        String service =
+                "META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory";
+        try (java.util.jar.JarOutputStream out =
+                        new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+                java.util.stream.Stream<Path> files =
+                        Files.walk(classes.resolve("io/retentionloop/ops/metrics"))) {
+            for (Path f :
+                    java.util.stream.Stream.concat(
+                                    files.filter(Files::isRegularFile),
+                                    java.util.stream.Stream.of(classes.resolve(service)))
+                            .toList()) {
+                out.putNextEntry(
+                        new java.util.jar.JarEntry(
+                                classes.relativize(f).toString().replace('\\', '/')));
+                out.write(Files.readAllBytes(f));
+                out.closeEntry();
+            }
+        }
     }
 
     static String pomProperty(String pom, String name) {
