@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             LocalCommand.class,
             JobCommand.class,
             TrainClvCommand.class,
+            AnnounceModelCommand.class,
             EvaluateClvCommand.class,
             ComparePoliciesCommand.class,
             EvaluatePolicyCommand.class,

@@ -22,7 +22,10 @@ public enum DeadLetterReason {
     ABSURD_AMOUNT,
     /** A currency with no configured conversion rate. */
     UNSUPPORTED_CURRENCY,
-    /** Event time later than the job's clock plus {@code events.max-future-skew}. */
+    /**
+     * Event time later than the job's clock, or the record's Kafka timestamp when that is earlier,
+     * plus {@code events.max-future-skew}.
+     */
     FAR_FUTURE,
     /** Event time before {@code events.min-event-time}. */
     TOO_OLD,

@@ -102,7 +102,7 @@ public final class EventParser implements Serializable {
 
     private Ingested parseObject(JsonNode root, Source src, long now) {
         String typeName = requiredText(root, "type");
-        long eventTime = eventTime(root, now);
+        long eventTime = eventTime(root, src.ts, now);
         if (HEARTBEAT_TYPE.equals(typeName)) {
             JsonNode sig = root.get("signature");
             if (!heartbeats.verifyHex(
@@ -126,7 +126,7 @@ public final class EventParser implements Serializable {
         return Ingested.of(new Event(eventId, userId, type, eventTime, amount));
     }
 
-    private long eventTime(JsonNode root, long now) {
+    private long eventTime(JsonNode root, long recordTimestamp, long now) {
         JsonNode node = root.get("event_time");
         if (node == null || node.isNull()) {
             throw new Rejection(DeadLetterReason.MISSING_FIELD, "missing event_time");
@@ -158,14 +158,20 @@ public final class EventParser implements Serializable {
             throw new Rejection(
                     DeadLetterReason.TOO_OLD, "event_time before " + rules.minEventTime());
         }
-        if (t - now > rules.maxFutureSkew().toMillis()) {
+        // the producer sets the record timestamp, so it may only tighten the bound, never widen
+        // it: the job's clock caps every event time (replays and simulations, whose record
+        // timestamps are their own past, are bounded by those)
+        long bound = recordTimestamp >= 0 ? Math.min(now, recordTimestamp) : now;
+        if (t - bound > rules.maxFutureSkew().toMillis()) {
             throw new Rejection(
                     DeadLetterReason.FAR_FUTURE,
                     "event_time "
                             + Instant.ofEpochMilli(t)
                             + " is "
-                            + (t - now) / 1000
-                            + " s ahead of the job's clock (max "
+                            + (t - bound) / 1000
+                            + " s ahead of "
+                            + (bound == now ? "the job's clock" : "the record timestamp")
+                            + " (max "
                             + rules.maxFutureSkew()
                             + ")");
         }

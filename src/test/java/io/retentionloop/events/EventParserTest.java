@@ -121,33 +121,43 @@ class EventParserTest {
     }
 
     @Test
-    void eventTimeIsBoundedByTheJobsClockNotByTheProducersRecordTimestamp() {
+    void eventTimeIsBoundedByTheJobsClockWhateverTheRecordTimestampSays() {
         String view = "{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"view\",\"event_time\":%d}";
         long day = 86_400_000L;
         byte[] tomorrow = String.format(view, NOW + day + 1).getBytes(StandardCharsets.UTF_8);
         // the producer sets the record timestamp a day ahead too: still far in the future
         Ingested i = parser.parse(tomorrow, "events", 0, 1, NOW + day, NOW);
         assertThat(i.deadLetter.reason).isEqualTo(DeadLetterReason.FAR_FUTURE);
-        // an old record timestamp does not matter either: the job's clock does
-        Ingested ok =
+        // a record timestamp earlier than the job's clock (a replay) bounds event time too
+        long replayed = NOW - 30 * day;
+        Ingested replay =
                 parser.parse(
-                        String.format(view, NOW - 1000).getBytes(StandardCharsets.UTF_8),
+                        String.format(view, replayed + day + 1).getBytes(StandardCharsets.UTF_8),
                         "events",
                         0,
                         1,
-                        0,
+                        replayed,
                         NOW);
-        assertThat(ok.event).isNotNull();
-        // within the skew of the job's clock
+        assertThat(replay.deadLetter.reason).isEqualTo(DeadLetterReason.FAR_FUTURE);
+        // within the skew of the job's clock, whatever the record timestamp says
         Ingested skewed =
                 parser.parse(
                         String.format(view, NOW + day - 1).getBytes(StandardCharsets.UTF_8),
                         "events",
                         0,
                         1,
-                        0,
+                        NOW + 50 * day,
                         NOW);
         assertThat(skewed.event).isNotNull();
+        Ingested noTimestamp =
+                parser.parse(
+                        String.format(view, NOW - 1000).getBytes(StandardCharsets.UTF_8),
+                        "events",
+                        0,
+                        1,
+                        -1,
+                        NOW);
+        assertThat(noTimestamp.event).isNotNull();
     }
 
     @Test
