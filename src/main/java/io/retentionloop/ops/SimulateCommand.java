@@ -101,8 +101,9 @@ public final class SimulateCommand implements Callable<Integer> {
             defaultValue = "",
             description =
                     "Key that signs the heartbeats: $${env:NAME} or $${file:/path}, the job's"
-                            + " events.heartbeat-key. Empty: heartbeats go unsigned, and a job"
-                            + " rejects them (its event time then moves only with events).")
+                            + " events.heartbeat-key. Empty: no heartbeats are sent (a job rejects"
+                            + " unsigned ones); its event time then moves with the events, and"
+                            + " with its clock while a partition is silent.")
     String heartbeatKey;
 
     private io.retentionloop.security.Secret key;
@@ -121,7 +122,7 @@ public final class SimulateCommand implements Callable<Integer> {
         Duration tail = org.apache.flink.util.TimeUtils.parseDuration(finalHeartbeatAfter);
         key = io.retentionloop.security.Secret.resolve(heartbeatKey, "--heartbeat-key");
         if (key.isEmpty()) {
-            say("no --heartbeat-key: heartbeats are unsigned and a job will reject them");
+            say("no --heartbeat-key: sending no heartbeats");
         }
         Instant begin = start.atStartOfDay(ZoneOffset.UTC).toInstant();
         Simulator sim = new Simulator(WorldConfig.load(world), users, seed, begin);
@@ -187,6 +188,9 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private void heartbeat(KafkaProducer<byte[], byte[]> producer, int partitions, long time) {
+        if (key.isEmpty()) {
+            return;
+        }
         KafkaIO.sendHeartbeats(producer, topic, partitions, time, key);
     }
 

@@ -46,6 +46,11 @@ public final class TestEventWriter {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The topic this writer writes to. */
+    public String topic() {
+        return topic;
+    }
+
     /** The id {@link #json} gave its last event. */
     public String lastEventId() {
         return "e" + (seq - 1);
