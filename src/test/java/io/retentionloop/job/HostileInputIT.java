@@ -9,7 +9,6 @@ import io.retentionloop.events.DeadLetterJson;
 import io.retentionloop.events.DeadLetterReason;
 import io.retentionloop.events.EventJson;
 import io.retentionloop.events.EventParser;
-import io.retentionloop.learner.PolicySnapshot;
 import io.retentionloop.local.EmbeddedKafka;
 import io.retentionloop.local.FlinkRest;
 import io.retentionloop.local.LocalFlink;
@@ -34,7 +33,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -122,40 +120,7 @@ class HostileInputIT {
                 long now = System.currentTimeMillis();
                 long later = now + Duration.ofMinutes(50).toMillis();
                 long t = START + 8 * DAY;
-                String ok = "\"type\":\"view\",\"event_time\":" + t;
-                // events: each once broke something; every one must come back as a dead letter
-                Map<String, DeadLetterReason> hostile = new TreeMap<>();
-                hostile.put(
-                        "{\"event_id\":\"h1\",\"user_id\":\"attacker-1\",\"type\":\"view\","
-                                + "\"event_time\":\"+999999999-12-31T23:59:59Z\"}",
-                        DeadLetterReason.INVALID_FIELD);
-                hostile.put(
-                        "{\"event_id\":\"h2\",\"user_id\":\"attacker-2\",\"type\":\"view\","
-                                + "\"event_time\":18446744073709551616}",
-                        DeadLetterReason.INVALID_FIELD);
-                // the heartbeat that moved the watermark 22 months ahead, and an unsigned one
-                // only a month ahead of the traffic (within the job's clock)
-                hostile.put(
-                        "{\"type\":\"heartbeat\",\"event_time\":" + (now + DAY) + "}",
-                        DeadLetterReason.FAR_FUTURE);
-                hostile.put(
-                        "{\"type\":\"heartbeat\",\"event_time\":" + (START + 60 * DAY) + "}",
-                        DeadLetterReason.UNAUTHENTICATED);
-                hostile.put(
-                        "{\"event_id\":\"h3\",\"user_id\":\"attacker-3\",\"type\":\"purchase\","
-                                + "\"event_time\":"
-                                + (now + DAY)
-                                + ",\"amount\":10,\"currency\":\"USD\"}",
-                        DeadLetterReason.FAR_FUTURE);
-                hostile.put(
-                        "{\"event_id\":\"h4\",\"user_id\":\"attacker\\u00004\"," + ok + "}",
-                        DeadLetterReason.INVALID_FIELD);
-                hostile.put(
-                        "{\"event_id\":\"h5\",\"user_id\":\"attacker\\ud8005\"," + ok + "}",
-                        DeadLetterReason.INVALID_FIELD);
-                hostile.put(
-                        "{\"event_id\":\"h6\",\"user_id\":\"attacker-6\"," + ok + "} garbage",
-                        DeadLetterReason.MALFORMED_JSON);
+                Map<String, DeadLetterReason> hostile = HostileRecords.events(now, t);
                 for (Map.Entry<String, DeadLetterReason> h : hostile.entrySet()) {
                     send(producer, EVENTS, 0, later, h.getKey().getBytes(StandardCharsets.UTF_8));
                 }
@@ -169,22 +134,15 @@ class HostileInputIT {
                                         1,
                                         now + DAY));
                 send(producer, EVENTS, 1, later, signedFuture);
-                byte[] utf16 =
-                        ("{\"event_id\":\"h7\",\"user_id\":\"attacker-7\"," + ok + "}")
-                                .getBytes(StandardCharsets.UTF_16);
+                byte[] utf16 = HostileRecords.utf16Event(t);
                 send(producer, EVENTS, 1, later, utf16);
                 int hostileEvents = hostile.size() + 2;
 
                 // models: unsigned, signed but outside or unbounded, then a good one
                 String sha2 = ClvModel.sha256(Files.readAllBytes(second));
-                send(
-                        producer,
-                        "hostile-models",
-                        0,
-                        now,
-                        ("{\"version\":\"x\",\"uri\":\"file:///dev/zero\",\"sha256\":\"\","
-                                        + "\"sequence\":9223372036854775807}")
-                                .getBytes(StandardCharsets.UTF_8));
+                for (byte[] m : HostileRecords.unsignedModels()) {
+                    send(producer, "hostile-models", 0, now, m);
+                }
                 send(
                         producer,
                         "hostile-models",
@@ -211,11 +169,15 @@ class HostileInputIT {
                         new ModelRef("second", second.toUri().toString(), sha2, 1).toJson(owner));
                 // policy: the right header with the wrong number of parameters, unsigned and
                 // signed, and an attacker's well-formed network
-                PolicySnapshot wrong = snapshot(999_999_999L, 3);
-                byte[] unsigned = wrong.toBytes(new Signer(Secret.of("not-the-key")));
-                send(producer, "hostile-policy", 0, now, unsigned);
-                send(producer, "hostile-policy", 0, now, wrong.toBytes(owner));
-                send(producer, "hostile-policy", 0, now, new byte[] {0x52, 0x4c, 0x50, 0x53});
+                for (byte[] p : HostileRecords.unsignedPolicies()) {
+                    send(producer, "hostile-policy", 0, now, p);
+                }
+                send(
+                        producer,
+                        "hostile-policy",
+                        0,
+                        now,
+                        HostileRecords.wrongShapePolicy(999_999_998L).toBytes(owner));
 
                 // a seeded fuzz over all three input topics
                 Fuzz fuzz = new Fuzz(new SplittableRandom(26), config, owner, sha2);
@@ -311,7 +273,7 @@ class HostileInputIT {
                 // scorer subtask (location); the good one and the initial model are loaded
                 double bySource = FlinkRest.total(metrics, "modelAnnouncementsRejected");
                 double byScorer = FlinkRest.total(metrics, "modelsRejected") / 2;
-                assertThat(bySource + byScorer).isEqualTo(3.0 + fuzz.models);
+                assertThat(bySource + byScorer).isEqualTo(4.0 + fuzz.models);
                 assertThat(byScorer).isGreaterThanOrEqualTo(2);
                 assertThat(FlinkRest.total(metrics, "policySnapshotsRejected"))
                         .isGreaterThanOrEqualTo(3 + fuzz.policies);
@@ -332,19 +294,6 @@ class HostileInputIT {
         } catch (Exception e) {
             return false;
         }
-    }
-
-    /** A network of the given version whose parameter count is off by one. */
-    static PolicySnapshot snapshot(long version, int actions) {
-        PolicySnapshot s = new PolicySnapshot();
-        s.version = version;
-        s.stateSize = 4;
-        s.actionCount = actions;
-        s.hiddenLayers = 1;
-        s.hiddenUnits = 2;
-        s.updates = 1_000_000;
-        s.params = new byte[4 * (4 * 2 + 2 + 2 * actions + actions - 1)];
-        return s;
     }
 
     static void send(
@@ -463,7 +412,10 @@ class HostileInputIT {
                     models++;
                     HostileInputIT.send(producer, "hostile-models", 0, t, m);
                 } else {
-                    byte[] p = mutate(snapshot(1_000_000_000L + n, 5).toBytes(owner));
+                    byte[] p =
+                            mutate(
+                                    HostileRecords.wrongShapePolicy(1_000_000_000L + n)
+                                            .toBytes(owner));
                     policies++;
                     HostileInputIT.send(producer, "hostile-policy", 0, t, p);
                 }

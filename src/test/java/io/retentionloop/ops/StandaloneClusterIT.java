@@ -3,6 +3,8 @@ package io.retentionloop.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.retentionloop.events.DeadLetterReason;
+import io.retentionloop.job.HostileRecords;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.job.TestEventWriter;
 import io.retentionloop.lifecycle.LifecycleRules;
@@ -35,6 +37,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -76,6 +79,9 @@ class StandaloneClusterIT {
     String job;
     List<String> appArgs;
     LifecycleRules rules;
+
+    /** The job running after the savepoint, rescale and kill of the test before. */
+    String running;
 
     @BeforeAll
     void startClusterAndSubmit() throws Exception {
@@ -275,6 +281,7 @@ class StandaloneClusterIT {
                 Duration.ofSeconds(120),
                 "all " + expectedTotal + " snapshots after the TaskManager kill");
         assertThat(state(restored)).isEqualTo("RUNNING");
+        running = restored;
         // anything emitted twice would be committed with a later checkpoint
         Thread.sleep(3000);
         reader.poll();
@@ -319,6 +326,84 @@ class StandaloneClusterIT {
         }
         assertThat(last.stream().mapToDouble(s -> s.feature("purchases")).max().orElse(0))
                 .isGreaterThan(1);
+    }
+
+    @Test
+    @Order(3)
+    void hostileRecordsSentOneAtATimeCauseNoRestartNoLostTaskManagerAndNoIntervention()
+            throws Exception {
+        assertThat(running).as("the job of the test before").isNotNull();
+        long restartsBefore = restarts(running);
+        int taskManagers = rest.get("/taskmanagers").get("taskmanagers").size();
+        reader.poll();
+        int decisionsBefore = reader.decisions.size();
+        int interventionsBefore = reader.interventions.size();
+        long now = System.currentTimeMillis();
+        long t = START + (DAYS - 1) * DAY;
+        Map<String, DeadLetterReason> hostile = HostileRecords.events(now, t);
+        List<byte[]> events = new ArrayList<>();
+        hostile.keySet().forEach(h -> events.add(h.getBytes(StandardCharsets.UTF_8)));
+        events.add(HostileRecords.utf16Event(t));
+        byte[] key = "control".getBytes(StandardCharsets.UTF_8);
+        // one at a time, each given a checkpoint (1 s) to act before the next
+        for (byte[] e : events) {
+            producer.send(new ProducerRecord<>(EVENTS, 0, now + 3_000_000, null, e)).get();
+            Thread.sleep(1500);
+        }
+        for (byte[] m : HostileRecords.unsignedModels()) {
+            producer.send(new ProducerRecord<>("models", 0, now, key, m)).get();
+            Thread.sleep(1500);
+        }
+        for (byte[] p : HostileRecords.unsignedPolicies()) {
+            producer.send(new ProducerRecord<>("policy", 0, now, key, p)).get();
+            Thread.sleep(1500);
+        }
+        List<io.retentionloop.events.DeadLetter> letters = new ArrayList<>();
+        Properties p = kafka.clientProperties();
+        p.put("isolation.level", "read_committed");
+        p.put("auto.offset.reset", "earliest");
+        p.put("group.id", "standalone-it-dlq");
+        try (KafkaConsumer<byte[], byte[]> dlq =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            dlq.subscribe(List.of(DLQ));
+            awaitTrue(
+                    () -> {
+                        dlq.poll(Duration.ofMillis(300))
+                                .forEach(
+                                        r ->
+                                                letters.add(
+                                                        io.retentionloop.events.DeadLetterJson
+                                                                .fromJson(r.value())));
+                        return hostile.keySet().stream()
+                                .allMatch(h -> letters.stream().anyMatch(d -> d.payload.equals(h)));
+                    },
+                    Duration.ofSeconds(60),
+                    "every hostile event dead-lettered");
+        }
+        Thread.sleep(3000);
+        reader.poll();
+        for (Map.Entry<String, DeadLetterReason> h : hostile.entrySet()) {
+            assertThat(letters)
+                    .as(h.getKey())
+                    .filteredOn(d -> d.payload.equals(h.getKey()))
+                    .singleElement()
+                    .extracting(d -> d.reason)
+                    .isEqualTo(h.getValue());
+        }
+        assertThat(state(running)).isEqualTo("RUNNING");
+        assertThat(restarts(running)).isEqualTo(restartsBefore);
+        assertThat(rest.get("/taskmanagers").get("taskmanagers").size()).isEqualTo(taskManagers);
+        // no window closed early, nothing decided or sent because of them
+        assertThat(reader.decisions).hasSize(decisionsBefore);
+        assertThat(reader.interventions).hasSize(interventionsBefore);
+        assertThat(reader.decisions.keySet()).noneMatch(id -> id.startsWith("attacker"));
+    }
+
+    private long restarts(String jobId) throws Exception {
+        for (JsonNode m : rest.get("/jobs/" + jobId + "/metrics?get=numRestarts")) {
+            return m.get("value").asLong();
+        }
+        throw new AssertionError("no numRestarts metric for " + jobId);
     }
 
     /**
