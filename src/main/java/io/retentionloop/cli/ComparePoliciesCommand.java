@@ -276,7 +276,8 @@ final class ComparePoliciesCommand implements Callable<Integer> {
                 && relevantOverrides(earlier, learned)
                         .equals(
                                 relevantOverrides(
-                                        io.retentionloop.job.Secrets.maskArgs(config.overrides),
+                                        io.retentionloop.security.Secrets.maskArgs(
+                                                config.overrides),
                                         learned));
     }
 

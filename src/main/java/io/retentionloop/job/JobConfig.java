@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.retentionloop.events.EventRules;
 import io.retentionloop.lifecycle.LifecycleRules;
+import io.retentionloop.security.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;

@@ -5,6 +5,7 @@ import io.retentionloop.events.IngestDeserializer;
 import io.retentionloop.events.Ingested;
 import io.retentionloop.learner.PolicySnapshot;
 import io.retentionloop.security.Secret;
+import io.retentionloop.security.Secrets;
 import io.retentionloop.security.Signer;
 import io.retentionloop.value.ModelRef;
 import java.io.IOException;

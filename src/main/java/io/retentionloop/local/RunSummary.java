@@ -47,7 +47,7 @@ final class RunSummary {
         j.set(
                 "config_overrides",
                 LocalRun.json()
-                        .valueToTree(io.retentionloop.job.Secrets.maskArgs(opt.overrides())));
+                        .valueToTree(io.retentionloop.security.Secrets.maskArgs(opt.overrides())));
         j.put("events_produced", producedTotal);
         ObjectNode byKind = j.putObject("events_produced_by_kind");
         produced.forEach(byKind::put);

@@ -1,7 +1,7 @@
 package io.retentionloop.ops;
 
 import io.retentionloop.cli.Main;
-import io.retentionloop.job.Secrets;
+import io.retentionloop.security.Secrets;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.retentionloop.agent.AgentSettings;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.job.KafkaIO;
-import io.retentionloop.job.Secrets;
+import io.retentionloop.security.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -1,10 +1,7 @@
 package io.retentionloop.security;
 
-import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -14,7 +11,8 @@ import java.util.Map;
  * A secret value (a signing key, a password) that never shows itself: {@link #toString()} prints a
  * mask, and error messages name the setting, never the value. Read from configuration as {@code
  * ${env:NAME}} (an environment variable), {@code ${file:/path}} (a file's content, trailing newline
- * dropped) or, discouraged because command lines and logs may show it, the literal value.
+ * dropped) or, discouraged because command lines and logs may show it, the literal value (see
+ * {@link Secrets#resolve}).
  */
 public final class Secret implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -57,29 +55,11 @@ public final class Secret implements Serializable {
         if (spec == null || spec.isBlank()) {
             return NONE;
         }
-        String s = spec.strip();
-        if (s.startsWith("${env:") && s.endsWith("}")) {
-            String name = s.substring(6, s.length() - 1);
-            String v = env.get(name);
-            if (v == null || v.isEmpty()) {
-                throw new IllegalArgumentException(
-                        setting + ": environment variable " + name + " is not set");
-            }
-            return of(v);
+        String v = Secrets.resolve(setting, spec.strip(), env::get);
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException(setting + " resolves to an empty value");
         }
-        if (s.startsWith("${file:") && s.endsWith("}")) {
-            Path file = Path.of(s.substring(7, s.length() - 1));
-            try {
-                String v = Files.readString(file, StandardCharsets.UTF_8).stripTrailing();
-                if (v.isEmpty()) {
-                    throw new IllegalArgumentException(setting + ": " + file + " is empty");
-                }
-                return of(v);
-            } catch (IOException e) {
-                throw new IllegalArgumentException(setting + ": cannot read " + file);
-            }
-        }
-        return of(s);
+        return of(v);
     }
 
     /** {@link #resolve(String, String, Map)} against this process's environment. */

@@ -3,6 +3,7 @@ package io.retentionloop.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.retentionloop.security.Secrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.retentionloop.job;
+package io.retentionloop.security;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +76,8 @@ public final class Secrets {
         return resolve(key, value, System::getenv);
     }
 
-    static String resolve(String key, String value, UnaryOperator<String> env) {
+    /** {@link #resolve(String, String)} against the variables {@code env} returns. */
+    public static String resolve(String key, String value, UnaryOperator<String> env) {
         if (value == null || !value.contains("${")) {
             return value;
         }
