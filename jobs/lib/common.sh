@@ -25,7 +25,7 @@ log() { echo "[$(basename "$0")] $*" >&2; }
 
 # The arguments as one line for printing, the value of every KEY=VALUE (also -DKEY=VALUE,
 # --set=KEY=VALUE) whose key names a password, secret, JAAS config, token or credential or ends in
-# "key" replaced by *** (the rule of io.retentionloop.job.Secrets). Put secrets in ${env:NAME} or
+# "key" replaced by *** (the rule of io.retentionloop.security.Secrets). Put secrets in ${env:NAME} or
 # ${file:/path} references anyway: Flink logs a job's arguments.
 masked_args() {
   local a prefix key out=() re='^(-D|--[a-z-]+=)?([^=[:space:]]+)='
