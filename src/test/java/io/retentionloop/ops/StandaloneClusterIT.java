@@ -410,7 +410,7 @@ class StandaloneClusterIT {
      * The value scorer needs a trained model file; the value package's test helper trains a tiny
      * one. Looked up by name so that this test runs on graphs with and without a scorer.
      */
-    private static List<String> modelSettings() throws Exception {
+    static List<String> modelSettings() throws Exception {
         String defaults =
                 Files.readString(StandaloneCluster.ROOT.resolve("conf/retention-loop.yaml"));
         if (!defaults.contains("model-uri:")) {
@@ -481,7 +481,7 @@ class StandaloneClusterIT {
         }
     }
 
-    private static void deleteRecursively(Path p) throws Exception {
+    static void deleteRecursively(Path p) throws Exception {
         if (Files.exists(p)) {
             try (Stream<Path> s = Files.walk(p)) {
                 for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
