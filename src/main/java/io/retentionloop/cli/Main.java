@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             JobCommand.class,
             TrainClvCommand.class,
             AnnounceModelCommand.class,
+            BenchmarkCommand.class,
             EvaluateClvCommand.class,
             ComparePoliciesCommand.class,
             EvaluatePolicyCommand.class,

@@ -16,7 +16,7 @@ import java.time.Instant;
  * population of the same world, so the run's users are unseen), or reused when a model for the same
  * world, lifecycle settings and feature schema already exists.
  */
-final class LocalModel {
+public final class LocalModel {
     static final int USERS = 3000;
     static final int DAYS = 182;
     static final double HORIZON_DAYS = 28;
@@ -24,7 +24,7 @@ final class LocalModel {
 
     private LocalModel() {}
 
-    static Path ensure(Path worldFile, JobConfig config, long seed, Instant start, Path dir)
+    public static Path ensure(Path worldFile, JobConfig config, long seed, Instant start, Path dir)
             throws Exception {
         String key =
                 ClvModel.sha256(

@@ -95,6 +95,16 @@ public final class ClvModel {
         return p;
     }
 
+    /**
+     * The network alone on {@code n} rows already scaled ({@code n × Features.SIZE}, row-major):
+     * the yardstick the benchmark measures {@link #predict} against.
+     */
+    public INDArray networkOutput(float[] scaledRows, int n) {
+        synchronized (network) {
+            return network.output(Nd4j.create(scaledRows, new long[] {n, Features.SIZE}), false);
+        }
+    }
+
     public void save(Path file) throws IOException {
         byte[] net = networkBytes(network);
         Metadata m =
