@@ -25,6 +25,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -37,6 +38,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Attempts at finding two free ports, in case another process takes one before we bind it. */
     private static final int BIND_ATTEMPTS = 5;
+
+    /** Guards Kafka's process-wide exit procedures while we replace them. */
+    private static final Object EXIT_LOCK = new Object();
 
     private final Path dir;
     private final boolean temporary;
@@ -65,19 +69,31 @@ public final class EmbeddedKafka implements AutoCloseable {
      * starts the server. A directory formatted by an earlier start is used as it is, with its data.
      */
     public static EmbeddedKafka start(Path dir) throws Exception {
+        return start(dir, () -> freePorts(2));
+    }
+
+    /** Where {@link #start(Path)} gets its broker and controller ports; tests replace it. */
+    interface PortProbe {
+        int[] next() throws IOException;
+    }
+
+    static EmbeddedKafka start(Path dir, PortProbe probe) throws Exception {
         boolean temporary = dir == null;
         Path root = temporary ? Files.createTempDirectory("embedded-kafka") : dir;
         try {
             Files.createDirectories(root);
             for (int attempt = 1; ; attempt++) {
-                int[] ports = freePorts(2);
+                int[] ports = probe.next();
                 Properties props = serverProps(root, ports[0], ports[1]);
-                format(root, props);
+                // once: a retry must keep the cluster id the first attempt wrote
+                if (!Files.exists(root.resolve("data").resolve("meta.properties"))) {
+                    format(root, props);
+                }
                 try {
                     KafkaRaftServer server = startServer(props);
                     return new EmbeddedKafka(root, temporary, props, ports[0], ports[1], server);
                 } catch (Exception e) {
-                    if (attempt >= BIND_ATTEMPTS || !causedByBind(e)) {
+                    if (attempt >= BIND_ATTEMPTS || !mayBeBindRace(e)) {
                         throw e;
                     }
                     // another process took a port between our probe and the server's bind
@@ -130,7 +146,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    /** Formats the log directory as {@code kafka-storage.sh format} does, unless already done. */
+    /** Formats the log directory with a new cluster id, as {@code kafka-storage.sh format} does. */
     private static void format(Path root, Properties props) throws IOException {
         Path file = root.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(file)) {
@@ -138,14 +154,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            String[] args = {
-                "format",
-                "-t",
-                Uuid.randomUuid().toString(),
-                "-c",
-                file.toString(),
-                "--ignore-formatted"
-            };
+            String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", file.toString()};
             int code = StorageTool.execute(args, print);
             if (code != 0) {
                 throw new IOException(
@@ -159,7 +168,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
         try {
             // returns once the broker has caught up with the metadata and is unfenced
-            server.startup();
+            withoutExit(server::startup);
         } catch (RuntimeException e) {
             stop(server);
             throw e;
@@ -168,8 +177,44 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static void stop(KafkaRaftServer server) {
-        server.shutdown();
-        server.awaitShutdown();
+        withoutExit(
+                () -> {
+                    server.shutdown();
+                    server.awaitShutdown();
+                });
+    }
+
+    /**
+     * Runs Kafka's startup or shutdown with its process exit and halt turned into an exception: a
+     * fatal fault there (the controller's port taken between our probe and its bind, say) would
+     * otherwise end this whole JVM, the job and the tests with it.
+     */
+    private static void withoutExit(Runnable action) {
+        synchronized (EXIT_LOCK) {
+            Exit.Procedure fail =
+                    (status, message) -> {
+                        throw new KafkaExitRequested(status, message);
+                    };
+            Exit.setExitProcedure(fail);
+            Exit.setHaltProcedure(fail);
+            try {
+                action.run();
+            } finally {
+                Exit.resetExitProcedure();
+                Exit.resetHaltProcedure();
+            }
+        }
+    }
+
+    /** Kafka asked to end the process; the cause is in its log, just before. */
+    private static final class KafkaExitRequested extends RuntimeException {
+        KafkaExitRequested(int status, String message) {
+            super(
+                    "the embedded Kafka server failed fatally and asked to end the JVM (status "
+                            + status
+                            + (message == null ? "" : ", " + message)
+                            + "): see its log for the cause");
+        }
     }
 
     /** Ports free on 127.0.0.1 at this moment, all different. */
@@ -192,9 +237,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static boolean causedByBind(Throwable e) {
+    /**
+     * Whether a failed start may be a port taken by another process: the broker reports that as a
+     * {@link BindException}, the controller only through its fault handler (which asks to exit).
+     */
+    private static boolean mayBeBindRace(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
+            if (t instanceof BindException || t instanceof KafkaExitRequested) {
                 return true;
             }
         }
@@ -234,7 +283,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 server = startServer(serverProps);
                 return;
             } catch (Exception e) {
-                if (attempt >= BIND_ATTEMPTS || !causedByBind(e)) {
+                if (attempt >= BIND_ATTEMPTS || !mayBeBindRace(e)) {
                     throw e;
                 }
                 // the old sockets may linger a moment; the ports are ours to take again

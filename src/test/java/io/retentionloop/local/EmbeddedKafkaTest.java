@@ -9,16 +9,20 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,6 +54,34 @@ class EmbeddedKafkaTest {
                         .as("%s:%d", external.get().getHostAddress(), port)
                         .isInstanceOf(ConnectException.class);
             }
+        }
+    }
+
+    @Test
+    void aPortTakenBeforeTheServerBindsItIsRetriedWithoutEndingTheJvm(@TempDir Path dir)
+            throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        try (ServerSocket taken = new ServerSocket(0, 50, loopback)) {
+            int held = taken.getLocalPort();
+            // the controller's port taken (Kafka's fault handler would halt the JVM), then the
+            // broker's, then two free ones
+            Deque<int[]> ports = new ArrayDeque<>();
+            ports.add(new int[] {freePort(), held});
+            ports.add(new int[] {held, freePort()});
+            ports.add(new int[] {freePort(), freePort()});
+            try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, ports::remove)) {
+                assertThat(ports).isEmpty();
+                kafka.createTopics(Map.of(TOPIC, 1), List.of());
+                try (Admin admin = Admin.create(kafka.clientProperties())) {
+                    assertThat(admin.listTopics().names().get()).contains(TOPIC);
+                }
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
         }
     }
 
