@@ -152,7 +152,8 @@ CREATE TABLE events (
 
 -- The events the job accepts (README: dead letters): one of the five types, a user, a parsable
 -- time not before events.min-event-time and at most events.max-future-skew after the record's
--- Kafka timestamp, and for purchases and refunds an amount above 0 and at most events.max-amount
+-- Kafka timestamp (the job also bounds it by its own clock at ingestion, which SQL cannot know;
+-- for records whose timestamp is the time they were produced it comes to the same), and for purchases and refunds an amount above 0 and at most events.max-amount
 -- in the base currency (the job converts other currencies with events.fx-rates; by default it has
 -- none and rejects them). Each event id counts once per user: producers may resend, and the job
 -- drops the repeats the same way. (The job also drops events that arrive later than

@@ -205,7 +205,16 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             policy = null;
         }
         if (policy != null) {
-            use(policy, PolicyNetwork.fromSnapshot(policy));
+            try {
+                use(policy, PolicyNetwork.fromSnapshot(policy));
+            } catch (RuntimeException e) {
+                // never a restart loop over a restored policy: explore until a new one arrives
+                LOG.warn(
+                        "restored policy v{} is unusable ({}); exploring",
+                        policy.version,
+                        e.getMessage());
+                policy = null;
+            }
         }
 
         MetricGroup m = getRuntimeContext().getMetricGroup();

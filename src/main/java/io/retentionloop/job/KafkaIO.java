@@ -165,15 +165,21 @@ public final class KafkaIO {
             try {
                 parsed = parser.parse(record.value());
             } catch (RuntimeException e) {
+                long n = 1;
                 if (rejected != null) {
                     rejected.inc();
+                    n = rejected.getCount();
+                }
+                if (n > 10 && n % 1000 != 0) {
+                    return; // a flood is counted in full, logged in samples
                 }
                 LOG.warn(
-                        "rejected {}/{}/{} ({} bytes): {}",
+                        "rejected {}/{}/{} ({} bytes, {} rejected so far): {}",
                         record.topic(),
                         record.partition(),
                         record.offset(),
                         record.value().length,
+                        n,
                         e.getMessage());
                 return;
             }
