@@ -105,6 +105,7 @@ class HostileInputIT {
             // no restarts: an exception any record causes fails the job, and the test with it
             flinkConf.setString("restart-strategy.type", "none");
             flinkConf.setString("rest.bind-port", "0");
+            flinkConf.setString("metrics.fetcher.update-interval", "200");
 
             Signer owner = new Signer(Secret.of(KEY));
             Traffic traffic = new Traffic();
@@ -207,16 +208,33 @@ class HostileInputIT {
                 reader.poll();
                 assertThat(flink.status(job)).isEqualTo(JobStatus.RUNNING);
                 assertThat(SEND_FAILURES).hasValue(0);
-                Map<String, Double> metrics =
-                        new FlinkRest(flink.restAddress())
-                                .sumMetrics(
-                                        job.toString(),
-                                        List.of(
-                                                "modelAnnouncementsRejected",
-                                                "policySnapshotsRejected",
-                                                "modelsRejected",
-                                                "modelsLoaded",
-                                                "recordsFailed"));
+                // the control sources run on their own: wait until they have read everything
+                FlinkRest rest = new FlinkRest(flink.restAddress());
+                List<String> counters =
+                        List.of(
+                                "modelAnnouncementsRejected",
+                                "policySnapshotsRejected",
+                                "modelsRejected",
+                                "modelsLoaded",
+                                "recordsFailed");
+                java.util.concurrent.atomic.AtomicReference<Map<String, Double>> seen =
+                        new java.util.concurrent.atomic.AtomicReference<>(Map.of());
+                awaitTrue(
+                        () -> {
+                            try {
+                                seen.set(rest.sumMetrics(job.toString(), counters));
+                            } catch (Exception e) {
+                                return false;
+                            }
+                            Map<String, Double> m = seen.get();
+                            return FlinkRest.total(m, "modelAnnouncementsRejected")
+                                                    + FlinkRest.total(m, "modelsRejected") / 2
+                                            >= 4.0 + fuzz.models
+                                    && FlinkRest.total(m, "policySnapshotsRejected")
+                                            >= 3 + fuzz.policies;
+                        },
+                        Duration.ofMinutes(1));
+                Map<String, Double> metrics = seen.get();
                 flink.cancel(job);
 
                 // every bad event is a dead letter exactly once, with its reason
