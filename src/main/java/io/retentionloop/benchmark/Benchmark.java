@@ -326,9 +326,11 @@ public final class Benchmark {
         for (int i = 0; i < flat.length; i++) {
             flat[i] = (float) rnd.nextDouble();
         }
-        double scorer = 0;
-        double network = 0;
-        for (int round = 0; round < 2; round++) { // the first round warms up
+        // alternating rounds, the first a warm-up; medians of the rest
+        int rounds = 7;
+        double[] scorer = new double[rounds - 1];
+        double[] network = new double[rounds - 1];
+        for (int round = 0; round < rounds; round++) {
             long t0 = System.nanoTime();
             for (int n = 0; n < 200; n++) {
                 model.predict(rows, model.horizonDays());
@@ -338,10 +340,12 @@ public final class Benchmark {
                 model.networkOutput(flat, batch);
             }
             long t2 = System.nanoTime();
-            scorer = 200.0 * batch / ((t1 - t0) / 1e9);
-            network = 200.0 * batch / ((t2 - t1) / 1e9);
+            if (round > 0) {
+                scorer[round - 1] = 200.0 * batch / ((t1 - t0) / 1e9);
+                network[round - 1] = 200.0 * batch / ((t2 - t1) / 1e9);
+            }
         }
-        return new double[] {scorer, network};
+        return new double[] {median(scorer), median(network)};
     }
 
     private ObjectNode report(

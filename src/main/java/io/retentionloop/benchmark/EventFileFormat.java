@@ -3,6 +3,7 @@ package io.retentionloop.benchmark;
 import io.retentionloop.events.EventParser;
 import io.retentionloop.events.EventRules;
 import io.retentionloop.events.Ingested;
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -28,7 +29,7 @@ final class EventFileFormat extends SimpleStreamFormat<Ingested> {
     @Override
     public StreamFormat.Reader<Ingested> createReader(Configuration config, FSDataInputStream in) {
         EventParser parser = new EventParser(rules);
-        DataInputStream data = new DataInputStream(in);
+        DataInputStream data = new DataInputStream(new BufferedInputStream(in, 1 << 16));
         return new StreamFormat.Reader<>() {
             long offset;
 

@@ -20,6 +20,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -85,11 +86,17 @@ public final class ClvModel {
         synchronized (network) { // MultiLayerNetwork.output is not thread-safe
             out = network.output(Nd4j.create(flat, new long[] {n, Features.SIZE}), false);
         }
-        double[][] o = out.toDoubleMatrix();
+        // one read of the output buffer: toDoubleMatrix() costs ~33 µs a row, 20x the network
+        int cols = (int) out.columns();
+        float[] flatOut = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        double[] row = new double[cols];
         ValuePrediction[] p = new ValuePrediction[n];
         for (int i = 0; i < n; i++) {
-            double e = ClvLikelihood.expectedPurchases(o[i], horizonDays[i] / 7.0);
-            double value = ClvLikelihood.expectedOrderValue(o[i]);
+            for (int j = 0; j < cols; j++) {
+                row[j] = flatOut[i * cols + j];
+            }
+            double e = ClvLikelihood.expectedPurchases(row, horizonDays[i] / 7.0);
+            double value = ClvLikelihood.expectedOrderValue(row);
             p[i] = new ValuePrediction(e, -Math.expm1(-e), e * value, value);
         }
         return p;
