@@ -50,7 +50,7 @@ import java.util.List;
  * <p>The engagement rates tell apart users whose recency, frequency and spend look alike but who
  * browse differently (and react differently to actions): on the simulated world a policy fitted on
  * the noise-free truth reaches 80% of the oracle without them and 86% with them ({@code
- * policy-ceiling}, README "Policies and the closed loop").
+ * policy-ceiling}, src/site/markdown/policies.md).
  *
  * <p>The freshness of each action is on the scale of the weekly decisions: an action sent one
  * window ago reads 0.37, two windows ago 0.14, where days / {@value #SINCE_CAP_DAYS} tells them

@@ -21,7 +21,7 @@ import java.time.format.DateTimeFormatter;
  * duplicate fields. Event time is bounded by the job's own clock (not the producer-set record
  * timestamp), and a heartbeat counts only when signed with {@code events.heartbeat-key}.
  *
- * <p>The JSON schema is documented in {@code README.md#event-schema}.
+ * <p>The JSON schema is documented in {@code src/site/markdown/events.md}.
  */
 public final class EventParser implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -2,7 +2,7 @@ package io.retentionloop.lifecycle;
 
 /**
  * Where a user stands in their lifecycle at a window end. The rules live in {@link
- * UserLifecycle#stageAt}; README.md#lifecycle-stages documents them for marketing.
+ * UserLifecycle#stageAt}; src/site/markdown/events.md documents them for marketing.
  */
 public enum LifecycleStage {
     /** First seen in the window that just closed. */
