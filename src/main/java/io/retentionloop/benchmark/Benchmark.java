@@ -77,7 +77,8 @@ public final class Benchmark {
             double cpuSeconds,
             long checkpointP50Ms,
             long checkpointMaxMs,
-            long checkpoints) {
+            long checkpoints,
+            Map<String, Double> cpuByThread) {
         double eventsPerSecond() {
             return events / seconds;
         }
@@ -159,6 +160,7 @@ public final class Benchmark {
                                     r.cpuSecondsPerMillion(),
                                     r.checkpointP50Ms(),
                                     r.checkpointMaxMs()));
+                    say.accept("        CPU s by thread: " + topThreads(r, 6));
                 }
             }
         }
@@ -193,7 +195,7 @@ public final class Benchmark {
         List<String> counters;
         if (scenario.equals("bare")) {
             BareKeyedJob.define(env, config, source);
-            counters = List.of("." + BareKeyedJob.COUNTER);
+            counters = List.of(BareKeyedJob.COUNTER);
         } else {
             JobConfig c =
                     scenario.equals("idle")
@@ -206,18 +208,20 @@ public final class Benchmark {
                             : config;
             JobEnvironment.configure(env, c);
             RetentionLoopJob.defineWorkflow(env, c, sources(source), sinks(c));
-            counters = List.of(".eventsAccepted", ".duplicatesDropped", ".lateEvents");
+            counters = List.of("eventsAccepted", "duplicatesDropped", "lateEvents");
         }
         var os =
                 (com.sun.management.OperatingSystemMXBean)
                         ManagementFactory.getOperatingSystemMXBean();
+        InProcessCounters.clear();
+        ThreadCpu threads = ThreadCpu.start();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         JobID job = flink.submit(env, "benchmark-" + scenario);
         FlinkRest rest = new FlinkRest(flink.restAddress());
-        long counted = 0;
-        while (counted < stats.validEvents()) {
-            if (flink.status(job).isGloballyTerminalState()) {
+        int polls = 0;
+        while (InProcessCounters.sum(counters) < stats.validEvents()) {
+            if (++polls % 50 == 0 && flink.status(job).isGloballyTerminalState()) {
                 Throwable cause =
                         flink.miniCluster()
                                 .requestJobResult(job)
@@ -231,15 +235,11 @@ public final class Benchmark {
                 throw new IllegalStateException(
                         "benchmark job " + scenario + " ended " + flink.status(job) + ": " + cause);
             }
-            Thread.sleep(100);
-            Map<String, Double> m = rest.sumMetrics(job.toString(), counters);
-            counted = 0;
-            for (String c : counters) {
-                counted += (long) FlinkRest.total(m, c);
-            }
+            Thread.sleep(20);
         }
         long t1 = System.nanoTime();
         long cpu1 = os.getProcessCpuTime();
+        Map<String, Double> cpuByThread = threads.secondsByGroup();
         JsonNode summary = rest.get("/jobs/" + job + "/checkpoints").path("summary");
         JsonNode e2e = summary.path("end_to_end_duration");
         long completed =
@@ -256,7 +256,8 @@ public final class Benchmark {
                 (cpu1 - cpu0) / 1e9,
                 e2e.path("p50").asLong(-1),
                 e2e.path("max").asLong(-1),
-                completed);
+                completed,
+                cpuByThread);
     }
 
     private RetentionLoopJob.Sources sources(FileSource<Ingested> events) throws IOException {
@@ -308,6 +309,20 @@ public final class Benchmark {
                 new DiscardingSink<>(decisions::toJson),
                 new DiscardingSink<>(OutcomeJson::toJson),
                 new DiscardingSink<>(s -> s.toBytes(signer)));
+    }
+
+    /** The {@code n} threads groups that took the most CPU in a run, for the console. */
+    private static String topThreads(Run r, int n) {
+        StringBuilder b = new StringBuilder();
+        r.cpuByThread().entrySet().stream()
+                .sorted((x, y) -> Double.compare(y.getValue(), x.getValue()))
+                .limit(n)
+                .forEach(
+                        e ->
+                                b.append(b.length() == 0 ? "" : ", ")
+                                        .append(e.getKey())
+                                        .append(String.format(" %.1f", e.getValue())));
+        return b.toString();
     }
 
     /** The model's scoring against its network alone, rows per second at batch {@code batch}. */
@@ -395,6 +410,10 @@ public final class Benchmark {
             n.put("checkpoints", run.checkpoints());
             n.put("checkpoint_p50_ms", run.checkpointP50Ms());
             n.put("checkpoint_max_ms", run.checkpointMaxMs());
+            ObjectNode threads = n.putObject("cpu_s_by_thread");
+            run.cpuByThread().entrySet().stream()
+                    .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+                    .forEach(e -> threads.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
         }
         return r;
     }
@@ -458,7 +477,9 @@ public final class Benchmark {
         c.setString("jobmanager.bind-host", "localhost");
         c.setString("taskmanager.bind-host", "localhost");
         c.setString("taskmanager.host", "localhost");
-        c.setString("metrics.fetcher.update-interval", "100");
+        c.setString(
+                "metrics.reporter.benchmark.factory.class",
+                InProcessCounters.Factory.class.getName());
         return c;
     }
 
