@@ -1,12 +1,12 @@
 package io.retentionloop.agent;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.retentionloop.encoding.JsonOut;
 import io.retentionloop.lifecycle.LifecycleStage;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -88,33 +88,33 @@ public final class DecisionJson implements Serializable {
     }
 
     public byte[] toJson(Decision d) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("schema_version", SCHEMA_VERSION);
-        n.put("decision_id", d.decisionId);
-        n.put("user_id", d.userId);
-        n.put("window_end", Instant.ofEpochMilli(d.windowEnd).toString());
-        n.put("action", d.actionId);
-        n.put("action_index", d.actionIndex);
-        n.put("propensity", d.propensity);
-        perAction(n.putObject("probabilities"), d.probabilities);
-        perAction(n.putObject("q_values"), d.qValues);
-        n.put("explored", d.explored);
-        n.put("control_group", d.controlGroup);
-        n.put("budget_denied", d.budgetDenied);
-        n.put("budget_price", d.budgetPrice);
-        n.put("stage", d.stage == null ? null : d.stage.name().toLowerCase(Locale.ROOT));
-        n.put("policy_version", d.policyVersion);
-        n.put("model_version", d.modelVersion);
-        number(n, "expected_purchases", d.expectedPurchases);
-        number(n, "purchase_probability", d.purchaseProbability);
-        number(n, "expected_spend", d.expectedSpend);
-        number(n, "expected_order_value", d.expectedOrderValue);
-        number(n, "expected_cost", d.expectedCost);
-        try {
-            return MAPPER.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JsonOut.object(
+                g -> {
+                    g.writeNumberField("schema_version", SCHEMA_VERSION);
+                    JsonOut.string(g, "decision_id", d.decisionId);
+                    JsonOut.string(g, "user_id", d.userId);
+                    g.writeStringField("window_end", JsonOut.time(d.windowEnd));
+                    JsonOut.string(g, "action", d.actionId);
+                    g.writeNumberField("action_index", d.actionIndex);
+                    g.writeNumberField("propensity", d.propensity);
+                    perAction(g, "probabilities", d.probabilities);
+                    perAction(g, "q_values", d.qValues);
+                    g.writeBooleanField("explored", d.explored);
+                    g.writeBooleanField("control_group", d.controlGroup);
+                    g.writeBooleanField("budget_denied", d.budgetDenied);
+                    g.writeNumberField("budget_price", d.budgetPrice);
+                    JsonOut.string(
+                            g,
+                            "stage",
+                            d.stage == null ? null : d.stage.name().toLowerCase(Locale.ROOT));
+                    g.writeNumberField("policy_version", d.policyVersion);
+                    JsonOut.string(g, "model_version", d.modelVersion);
+                    JsonOut.number(g, "expected_purchases", d.expectedPurchases);
+                    JsonOut.number(g, "purchase_probability", d.purchaseProbability);
+                    JsonOut.number(g, "expected_spend", d.expectedSpend);
+                    JsonOut.number(g, "expected_order_value", d.expectedOrderValue);
+                    JsonOut.number(g, "expected_cost", d.expectedCost);
+                });
     }
 
     /**
@@ -162,13 +162,14 @@ public final class DecisionJson implements Serializable {
         return d;
     }
 
-    private void perAction(ObjectNode o, double[] values) {
-        if (values == null) {
-            return;
+    private void perAction(JsonGenerator g, String field, double[] values) throws IOException {
+        g.writeObjectFieldStart(field);
+        if (values != null) {
+            for (int a = 0; a < ids.length; a++) {
+                JsonOut.number(g, ids[a], values[a]);
+            }
         }
-        for (int a = 0; a < ids.length; a++) {
-            number(o, ids[a], values[a]);
-        }
+        g.writeEndObject();
     }
 
     private double[] perAction(JsonNode o) {
@@ -196,14 +197,6 @@ public final class DecisionJson implements Serializable {
             }
         }
         return -1;
-    }
-
-    private static void number(ObjectNode n, String field, double v) {
-        if (Double.isFinite(v)) {
-            n.put(field, v);
-        } else {
-            n.putNull(field);
-        }
     }
 
     private static double number(JsonNode n, String field) {

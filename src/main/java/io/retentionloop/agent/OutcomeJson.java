@@ -2,9 +2,8 @@ package io.retentionloop.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.retentionloop.encoding.JsonOut;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 
 /**
@@ -25,30 +24,27 @@ public final class OutcomeJson {
     private OutcomeJson() {}
 
     public static byte[] toJson(Outcome o) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("schema_version", SCHEMA_VERSION);
-        n.put("decision_id", o.decisionId);
-        n.put("user_id", o.userId);
-        n.put("window_end", Instant.ofEpochMilli(o.windowEnd).toString());
-        n.put("matures_at", Instant.ofEpochMilli(o.maturesAt).toString());
-        n.put("action", o.actionId);
-        n.put("action_index", o.actionIndex);
-        n.put("propensity", o.propensity);
-        n.put("policy_version", o.policyVersion);
-        n.put("control_group", o.controlGroup);
-        n.put("purchases", o.purchases);
-        n.put("revenue", o.revenue);
-        n.put("refunds", o.refunds);
-        n.put("cost", o.cost);
-        n.put("carried_action", o.carriedAction);
-        n.put("carried_cost", o.carriedCost);
-        n.put("reward", o.reward);
-        n.put("done", o.done);
-        try {
-            return MAPPER.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JsonOut.object(
+                g -> {
+                    g.writeNumberField("schema_version", SCHEMA_VERSION);
+                    JsonOut.string(g, "decision_id", o.decisionId);
+                    JsonOut.string(g, "user_id", o.userId);
+                    g.writeStringField("window_end", JsonOut.time(o.windowEnd));
+                    g.writeStringField("matures_at", JsonOut.time(o.maturesAt));
+                    JsonOut.string(g, "action", o.actionId);
+                    g.writeNumberField("action_index", o.actionIndex);
+                    g.writeNumberField("propensity", o.propensity);
+                    g.writeNumberField("policy_version", o.policyVersion);
+                    g.writeBooleanField("control_group", o.controlGroup);
+                    g.writeNumberField("purchases", o.purchases);
+                    g.writeNumberField("revenue", o.revenue);
+                    g.writeNumberField("refunds", o.refunds);
+                    g.writeNumberField("cost", o.cost);
+                    JsonOut.string(g, "carried_action", o.carriedAction);
+                    g.writeNumberField("carried_cost", o.carriedCost);
+                    g.writeNumberField("reward", o.reward);
+                    g.writeBooleanField("done", o.done);
+                });
     }
 
     public static Outcome fromJson(byte[] json) {

@@ -5,8 +5,6 @@ import io.retentionloop.events.DeadLetterReason;
 import io.retentionloop.events.Event;
 import io.retentionloop.events.EventJson;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -29,11 +27,16 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The {@code user-lifecycle} operator: keyed by user, keeps the {@link UserProfile} in state, drops
- * duplicate event ids, and on one event-time timer per user per window emits a {@link
- * WindowSnapshot} (for inactive users too) until the user expires, when all their state and timers
- * are cleared. Events too late for the allowed lateness go to {@link #LATE} as dead letters. The
- * rules themselves are in {@link UserLifecycle}.
+ * The {@code user-lifecycle} operator: keyed by user, keeps one {@link UserState} per user (the
+ * {@link UserProfile}, the event ids seen, the events held for a later window) so that an event
+ * costs one state read and one write; drops duplicate event ids, and on one event-time timer per
+ * user per window emits a {@link WindowSnapshot} (for inactive users too) until the user expires,
+ * when their state and timers are cleared. Events too late for the allowed lateness go to {@link
+ * #LATE} as dead letters. The rules themselves are in {@link UserLifecycle}.
+ *
+ * <p>State of release 0.1.0 (a profile, a map of event ids and a list of held events per user, each
+ * with a TTL) is read when a user is first touched after a restore and moved into the new state;
+ * {@link #LAYOUT_STATE} records whether any may remain.
  */
 public final class UserLifecycleFunction extends KeyedProcessFunction<String, Event, WindowSnapshot>
         implements CheckpointedFunction {
@@ -47,21 +50,34 @@ public final class UserLifecycleFunction extends KeyedProcessFunction<String, Ev
             new OutputTag<>("revenue-events", TypeInformation.of(Event.class));
 
     /** State names are part of the savepoint format: never rename them. */
-    public static final String PROFILE_STATE = "profile";
+    public static final String USER_STATE = "user";
 
-    public static final String SEEN_STATE = "seen-event-ids";
-    public static final String PENDING_STATE = "pending-events";
     public static final String STAGE_COUNTS_STATE = "stage-counts";
+
+    /** The state layouts the operator's keyed state may hold: 1 (release 0.1.0) and 2. */
+    public static final String LAYOUT_STATE = "state-layout";
+
+    /** Release 0.1.0's keyed states, read only to move users into {@link #USER_STATE}. */
+    public static final String LEGACY_PROFILE_STATE = "profile";
+
+    public static final String LEGACY_SEEN_STATE = "seen-event-ids";
+    public static final String LEGACY_PENDING_STATE = "pending-events";
+
+    static final int LEGACY_LAYOUT = 1;
+    static final int LAYOUT = 2;
 
     private final LifecycleRules rules;
     private final String sourceTopic;
 
     private transient UserLifecycle lifecycle;
-    private transient ValueState<UserProfile> profile;
-    private transient MapState<String, Long> seen;
-    private transient ListState<Event> pending;
+    private transient ValueState<UserState> users;
     private transient ListState<StageCounts> stageCountsState;
     private transient StageCounts stageCounts;
+    private transient ListState<Integer> layoutState;
+    private transient boolean legacy;
+    private transient ValueState<UserProfile> legacyProfile;
+    private transient MapState<String, Long> legacySeen;
+    private transient ListState<Event> legacyPending;
 
     private transient Counter accepted;
     private transient Counter duplicates;
@@ -78,24 +94,34 @@ public final class UserLifecycleFunction extends KeyedProcessFunction<String, Ev
     @Override
     public void open(OpenContext ctx) {
         lifecycle = new UserLifecycle(rules);
-        StateTtlConfig ttl =
-                StateTtlConfig.newBuilder(rules.stateTtl())
-                        .updateTtlOnCreateAndWrite()
-                        .neverReturnExpired()
-                        .cleanupInRocksdbCompactFilter(1000)
-                        .build();
-        ValueStateDescriptor<UserProfile> profileDesc =
-                new ValueStateDescriptor<>(PROFILE_STATE, TypeInformation.of(UserProfile.class));
-        profileDesc.enableTimeToLive(ttl);
-        MapStateDescriptor<String, Long> seenDesc =
-                new MapStateDescriptor<>(SEEN_STATE, Types.STRING, Types.LONG);
-        seenDesc.enableTimeToLive(ttl);
-        ListStateDescriptor<Event> pendingDesc =
-                new ListStateDescriptor<>(PENDING_STATE, TypeInformation.of(Event.class));
-        pendingDesc.enableTimeToLive(ttl);
-        profile = getRuntimeContext().getState(profileDesc);
-        seen = getRuntimeContext().getMapState(seenDesc);
-        pending = getRuntimeContext().getListState(pendingDesc);
+        // no TTL: every user has a timer, and the timer forgets users who expire
+        users =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        USER_STATE, UserStateSerializer.INSTANCE));
+        if (legacy) {
+            StateTtlConfig ttl =
+                    StateTtlConfig.newBuilder(rules.stateTtl())
+                            .updateTtlOnCreateAndWrite()
+                            .neverReturnExpired()
+                            .cleanupInRocksdbCompactFilter(1000)
+                            .build();
+            ValueStateDescriptor<UserProfile> profileDesc =
+                    new ValueStateDescriptor<>(
+                            LEGACY_PROFILE_STATE, TypeInformation.of(UserProfile.class));
+            profileDesc.enableTimeToLive(ttl);
+            MapStateDescriptor<String, Long> seenDesc =
+                    new MapStateDescriptor<>(LEGACY_SEEN_STATE, Types.STRING, Types.LONG);
+            seenDesc.enableTimeToLive(ttl);
+            ListStateDescriptor<Event> pendingDesc =
+                    new ListStateDescriptor<>(
+                            LEGACY_PENDING_STATE, TypeInformation.of(Event.class));
+            pendingDesc.enableTimeToLive(ttl);
+            legacyProfile = getRuntimeContext().getState(profileDesc);
+            legacySeen = getRuntimeContext().getMapState(seenDesc);
+            legacyPending = getRuntimeContext().getListState(pendingDesc);
+        }
 
         MetricGroup m = getRuntimeContext().getMetricGroup();
         accepted = m.counter("eventsAccepted");
@@ -138,50 +164,45 @@ public final class UserLifecycleFunction extends KeyedProcessFunction<String, Ev
     }
 
     private void accept(Event e, long watermark, Context ctx) throws Exception {
-        if (seen.contains(e.eventId)) {
+        UserState u = user();
+        if (u != null && !u.firstSighting(e.eventId, e.eventTime)) {
             duplicates.inc();
             return;
         }
-        seen.put(e.eventId, e.eventTime);
         accepted.inc();
         if (e.type.monetary()) {
             ctx.output(REVENUE, e);
         }
-
-        UserProfile p = profile.value();
-        if (p == null) {
+        if (u == null) {
             // a late first event opens the window after the watermark, not one already closed
             long opensAt =
                     watermark == Long.MIN_VALUE
                             ? e.eventTime
                             : Math.max(e.eventTime, watermark + 1);
-            p = lifecycle.newProfile(e.eventTime, rules.windowEndFor(opensAt));
-            ctx.timerService().registerEventTimeTimer(p.openWindowEnd - 1);
-            stageCounts.add(p.stage, 1);
+            u = new UserState(lifecycle.newProfile(e.eventTime, rules.windowEndFor(opensAt)));
+            u.firstSighting(e.eventId, e.eventTime);
+            ctx.timerService().registerEventTimeTimer(u.profile.openWindowEnd - 1);
+            stageCounts.add(u.profile.stage, 1);
         }
-        if (e.eventTime < p.openWindowEnd) {
-            lifecycle.apply(p, e);
+        if (e.eventTime < u.profile.openWindowEnd) {
+            lifecycle.apply(u.profile, e);
         } else {
-            pending.add(e);
+            u.hold(e);
         }
-        profile.update(p);
+        users.update(u);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<WindowSnapshot> out)
             throws Exception {
-        UserProfile p = profile.value();
-        if (p == null) {
-            return; // state expired by TTL; nothing left to report
+        UserState u = user();
+        if (u == null) {
+            return; // nothing left to report
         }
         long windowEnd = timestamp + 1;
-        List<Event> held = new ArrayList<>();
-        for (Event e : pending.get()) {
-            held.add(e);
-        }
-        held.sort((a, b) -> Long.compare(a.eventTime, b.eventTime));
-        LifecycleStage before = p.stage;
-        UserLifecycle.WindowEnd end = lifecycle.endWindow(p, ctx.getCurrentKey(), held);
+        LifecycleStage before = u.profile.stage;
+        UserLifecycle.WindowEnd end =
+                lifecycle.endWindow(u.profile, ctx.getCurrentKey(), u.heldInTimeOrder());
         stageCounts.add(before, -1);
         if (end.expired()) {
             expired.inc();
@@ -191,27 +212,39 @@ public final class UserLifecycleFunction extends KeyedProcessFunction<String, Ev
             snapshots.inc();
         }
         if (end.profile() == null) {
-            profile.clear();
-            seen.clear();
-            pending.clear();
+            users.clear();
             return;
         }
         stageCounts.add(end.profile().stage, 1);
-        if (held.size() != end.stillHeld().size()) {
-            pending.update(end.stillHeld());
-        }
-        forgetOldEventIds(windowEnd - rules.dedupRetention().toMillis());
-        profile.update(end.profile());
-        ctx.timerService().registerEventTimeTimer(end.profile().openWindowEnd - 1);
+        u.profile = end.profile();
+        u.replaceHeld(end.stillHeld());
+        u.forgetSeenBefore(windowEnd - rules.dedupRetention().toMillis());
+        users.update(u);
+        ctx.timerService().registerEventTimeTimer(u.profile.openWindowEnd - 1);
     }
 
-    private void forgetOldEventIds(long before) throws Exception {
-        Iterator<Map.Entry<String, Long>> it = seen.iterator();
-        while (it.hasNext()) {
-            if (it.next().getValue() < before) {
-                it.remove();
-            }
+    /** The current user's state; after a restore of release 0.1.0, moved from its layout. */
+    private UserState user() throws Exception {
+        UserState u = users.value();
+        if (u != null || !legacy) {
+            return u;
         }
+        UserProfile p = legacyProfile.value();
+        if (p == null) {
+            return null;
+        }
+        u = new UserState(p);
+        for (Map.Entry<String, Long> seen : legacySeen.entries()) {
+            u.remember(UserState.fingerprint(seen.getKey()), seen.getValue());
+        }
+        for (Event e : legacyPending.get()) {
+            u.hold(e);
+        }
+        legacyProfile.clear();
+        legacySeen.clear();
+        legacyPending.clear();
+        users.update(u);
+        return u;
     }
 
     private DeadLetter letter(Event e, DeadLetterReason reason, String detail) {
@@ -223,6 +256,7 @@ public final class UserLifecycleFunction extends KeyedProcessFunction<String, Ev
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
         stageCountsState.update(List.of(stageCounts));
+        layoutState.update(legacy ? List.of(LEGACY_LAYOUT, LAYOUT) : List.of(LAYOUT));
     }
 
     @Override
@@ -237,5 +271,15 @@ public final class UserLifecycleFunction extends KeyedProcessFunction<String, Ev
         for (StageCounts c : stageCountsState.get()) {
             stageCounts.addAll(c);
         }
+        layoutState =
+                ctx.getOperatorStateStore()
+                        .getUnionListState(new ListStateDescriptor<>(LAYOUT_STATE, Types.INT));
+        // state restored without a layout record was written by release 0.1.0
+        boolean recorded = false;
+        for (int layout : layoutState.get()) {
+            recorded = true;
+            legacy |= layout == LEGACY_LAYOUT;
+        }
+        legacy |= ctx.isRestored() && !recorded;
     }
 }

@@ -1,8 +1,9 @@
 package io.retentionloop.lifecycle;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.retentionloop.encoding.JsonOut;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -15,26 +16,27 @@ public final class WindowSnapshotJson {
     private WindowSnapshotJson() {}
 
     public static byte[] toJson(WindowSnapshot s) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("user_id", s.userId);
-        n.put("window_start", Instant.ofEpochMilli(s.windowStart).toString());
-        n.put("window_end", Instant.ofEpochMilli(s.windowEnd).toString());
-        n.put("stage", s.stage.name().toLowerCase(Locale.ROOT));
-        n.put("previous_stage", s.previousStage.name().toLowerCase(Locale.ROOT));
-        n.put("feature_version", s.featureVersion);
-        ObjectNode f = n.putObject("features");
+        return JsonOut.object(g -> writeFields(g, s));
+    }
+
+    /** The snapshot's fields, into an object being written (the scored form adds its own). */
+    public static void writeFields(JsonGenerator g, WindowSnapshot s) throws IOException {
+        g.writeStringField("user_id", s.userId);
+        g.writeStringField("window_start", JsonOut.time(s.windowStart));
+        g.writeStringField("window_end", JsonOut.time(s.windowEnd));
+        g.writeStringField("stage", s.stage.name().toLowerCase(Locale.ROOT));
+        g.writeStringField("previous_stage", s.previousStage.name().toLowerCase(Locale.ROOT));
+        g.writeNumberField("feature_version", s.featureVersion);
+        g.writeObjectFieldStart("features");
         for (int i = 0; i < Features.SIZE; i++) {
-            f.put(Features.NAMES.get(i), s.features[i]);
+            g.writeNumberField(Features.NAMES.get(i), s.features[i]);
         }
-        ObjectNode engagement = n.putObject("engagement");
-        engagement.put("sessions", s.sessions);
-        engagement.put("views", s.views);
-        engagement.put("carts", s.carts);
-        try {
-            return MAPPER.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("engagement");
+        g.writeNumberField("sessions", s.sessions);
+        g.writeNumberField("views", s.views);
+        g.writeNumberField("carts", s.carts);
+        g.writeEndObject();
     }
 
     public static WindowSnapshot fromJson(byte[] json) {

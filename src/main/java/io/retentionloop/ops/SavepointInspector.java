@@ -414,8 +414,9 @@ public final class SavepointInspector implements Callable<Integer> {
     static final class ProfileReader extends KeyedStateReaderFunction<String, Fact> {
         private static final long serialVersionUID = 1L;
         private final String user;
-        private transient ValueState<UserProfile> profile;
-        private transient ListState<io.retentionloop.events.Event> held;
+        private transient ValueState<io.retentionloop.lifecycle.UserState> users;
+        private transient ValueState<UserProfile> legacyProfile;
+        private transient ListState<io.retentionloop.events.Event> legacyHeld;
 
         ProfileReader(String user) {
             this.user = user;
@@ -423,23 +424,32 @@ public final class SavepointInspector implements Callable<Integer> {
 
         @Override
         public void open(OpenContext ctx) {
+            users =
+                    getRuntimeContext()
+                            .getState(
+                                    new ValueStateDescriptor<>(
+                                            UserLifecycleFunction.USER_STATE,
+                                            io.retentionloop.lifecycle.UserStateSerializer
+                                                    .INSTANCE));
+            // users of release 0.1.0 not touched since a restore keep its layout
             ValueStateDescriptor<UserProfile> p =
                     new ValueStateDescriptor<>(
-                            UserLifecycleFunction.PROFILE_STATE,
+                            UserLifecycleFunction.LEGACY_PROFILE_STATE,
                             TypeInformation.of(UserProfile.class));
             p.enableTimeToLive(readTtl());
             ListStateDescriptor<io.retentionloop.events.Event> e =
                     new ListStateDescriptor<>(
-                            UserLifecycleFunction.PENDING_STATE,
+                            UserLifecycleFunction.LEGACY_PENDING_STATE,
                             TypeInformation.of(io.retentionloop.events.Event.class));
             e.enableTimeToLive(readTtl());
-            profile = getRuntimeContext().getState(p);
-            held = getRuntimeContext().getListState(e);
+            legacyProfile = getRuntimeContext().getState(p);
+            legacyHeld = getRuntimeContext().getListState(e);
         }
 
         @Override
         public void readKey(String key, Context ctx, Collector<Fact> out) throws Exception {
-            UserProfile p = profile.value();
+            io.retentionloop.lifecycle.UserState u = users.value();
+            UserProfile p = u != null ? u.profile : legacyProfile.value();
             if (p == null) {
                 return;
             }
@@ -460,8 +470,12 @@ public final class SavepointInspector implements Callable<Integer> {
                     }
                 }
                 int n = 0;
-                for (io.retentionloop.events.Event ignored : held.get()) {
-                    n++;
+                if (u != null) {
+                    n = u.heldCount();
+                } else {
+                    for (io.retentionloop.events.Event ignored : legacyHeld.get()) {
+                        n++;
+                    }
                 }
                 json.put("heldEvents", n);
                 out.collect(new Fact(USER_PROFILE, key, 1, JSON.writeValueAsString(json)));

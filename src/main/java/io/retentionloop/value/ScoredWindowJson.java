@@ -2,7 +2,7 @@ package io.retentionloop.value;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.retentionloop.encoding.JsonOut;
 import io.retentionloop.lifecycle.WindowSnapshotJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,18 +17,17 @@ public final class ScoredWindowJson {
     private ScoredWindowJson() {}
 
     public static byte[] toJson(ScoredWindow s) {
-        try {
-            ObjectNode n = (ObjectNode) MAPPER.readTree(WindowSnapshotJson.toJson(s.snapshot));
-            ObjectNode v = n.putObject("value");
-            v.put("expected_purchases", s.expectedPurchases);
-            v.put("purchase_probability", s.purchaseProbability);
-            v.put("expected_spend", s.expectedSpend);
-            v.put("horizon_days", s.horizonDays);
-            v.put("model_version", s.modelVersion);
-            return MAPPER.writeValueAsBytes(n);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JsonOut.object(
+                g -> {
+                    WindowSnapshotJson.writeFields(g, s.snapshot);
+                    g.writeObjectFieldStart("value");
+                    g.writeNumberField("expected_purchases", s.expectedPurchases);
+                    g.writeNumberField("purchase_probability", s.purchaseProbability);
+                    g.writeNumberField("expected_spend", s.expectedSpend);
+                    g.writeNumberField("horizon_days", s.horizonDays);
+                    JsonOut.string(g, "model_version", s.modelVersion);
+                    g.writeEndObject();
+                });
     }
 
     public static ScoredWindow fromJson(byte[] json) {
