@@ -221,11 +221,14 @@ public final class Benchmark {
         StateSize size = StateSize.read(snapshots.savepoint());
         say.accept(
                 String.format(
-                        "savepoint %s: %,d bytes of keyed state %s, %,d users in state",
+                        "savepoint %s: %,d bytes of keyed state %s, %,d users in state;"
+                                + " %,d bytes of operator state %s",
                         snapshots.savepoint(),
                         size.keyedBytes(),
                         size.keyedBytesByUid(),
-                        snapshots.usersInState()));
+                        snapshots.usersInState(),
+                        size.operatorBytes(),
+                        size.operatorBytesByUid()));
         // the same graph started without state too: what of a restore is the job's start alone
         String[] paths = {snapshots.savepoint(), snapshots.checkpoint(), null};
         double[] seconds = new double[paths.length];

@@ -81,9 +81,11 @@ final class BenchmarkReport {
             r.put("users_in_state", state.usersInState());
             r.put("state_bytes_per_user", state.bytesPerUser());
             r.put("state_keyed_bytes", state.size().keyedBytes());
-            r.put("state_operator_bytes", state.size().operatorBytes());
             ObjectNode by = r.putObject("state_bytes_by_operator");
             state.size().keyedBytesByUid().forEach(by::put);
+            r.put("state_operator_bytes", state.size().operatorBytes());
+            ObjectNode op = r.putObject("state_operator_bytes_by_operator");
+            state.size().operatorBytesByUid().forEach(op::put);
             r.put("savepoint", state.savepoint());
             r.put("restore_seconds", state.restoreSeconds());
             r.put("restore_seconds_checkpoint", state.restoreSecondsCheckpoint());
