@@ -3,42 +3,27 @@ package io.retentionloop.benchmark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.retentionloop.agent.DecisionJson;
-import io.retentionloop.agent.OutcomeJson;
-import io.retentionloop.events.DeadLetterJson;
-import io.retentionloop.events.Ingested;
 import io.retentionloop.job.JobConfig;
-import io.retentionloop.job.JobEnvironment;
 import io.retentionloop.job.RetentionLoopJob;
-import io.retentionloop.learner.PolicySnapshot;
 import io.retentionloop.lifecycle.Features;
 import io.retentionloop.local.FlinkRest;
 import io.retentionloop.local.LocalFlink;
 import io.retentionloop.local.LocalModel;
-import io.retentionloop.security.Secret;
-import io.retentionloop.security.Signer;
 import io.retentionloop.simulate.WorldConfig;
-import io.retentionloop.value.ModelRef;
-import io.retentionloop.value.ScoredWindowJson;
 import io.retentionloop.value.model.ClvModel;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -47,8 +32,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * (RocksDB, exactly-once checkpoints, the job's parser and JSON writers; sinks that encode and
  * drop) and {@link BareKeyedJob}, run interleaved ({@code bare, idle, learned, bare, ...}) on one
  * MiniCluster at parallelism 1, each to the last event. Figures are medians with min and max, and
- * ratios against the bare job of the same round, since this machine is shared and noisy. Also the
- * value model's scoring against its network alone, at the configured batch size.
+ * ratios against the bare job of the same round, since this machine is shared and noisy. At the end
+ * of the last idle run a canonical savepoint gives the keyed state per user, and the idle graph is
+ * restored from it (and from a retained checkpoint) to time the restore. Also the value model's
+ * scoring against its network alone, at the configured batch size.
  */
 public final class Benchmark {
     /** The scenarios a run can include. */
@@ -68,7 +55,10 @@ public final class Benchmark {
             Path config,
             List<String> overrides) {}
 
-    /** One job run to its last event. */
+    /**
+     * One job run to its last event; {@code snapshots} is what it left to restore from (only the
+     * last idle run leaves any, else null).
+     */
     record Run(
             String scenario,
             int round,
@@ -78,7 +68,12 @@ public final class Benchmark {
             long checkpointP50Ms,
             long checkpointMaxMs,
             long checkpoints,
-            Map<String, Double> cpuByThread) {
+            Map<String, Double> cpuByThread,
+            long windowSnapshots,
+            double windowEndBusySeconds,
+            double windowEndSnapshotsPerS,
+            double windowEndSnapshotsPeakPerS,
+            Restore.Snapshots snapshots) {
         double eventsPerSecond() {
             return events / seconds;
         }
@@ -105,7 +100,10 @@ public final class Benchmark {
         this.say = say;
     }
 
-    /** Runs everything and writes {@code report.json} under the output directory; returns it. */
+    /**
+     * Runs everything and writes {@code report.json} and {@code report.html} under the output
+     * directory; returns the report.
+     */
     public JsonNode run() throws Exception {
         List<String> overrides = new ArrayList<>(opt.overrides());
         overrides.add(0, "job.parallelism=1");
@@ -138,82 +136,151 @@ public final class Benchmark {
                                 opt.seed(),
                                 opt.start(),
                                 Path.of("target", "models"));
-        config =
-                JobConfig.load(
-                        opt.config(),
-                        concat(overrides, "value.model-uri=" + model.toAbsolutePath().toUri()));
+        List<String> withModel =
+                concat(overrides, "value.model-uri=" + model.toAbsolutePath().toUri());
+        config = JobConfig.load(opt.config(), withModel);
+        ScenarioJobs jobs =
+                new ScenarioJobs(
+                        config,
+                        JobConfig.load(
+                                opt.config(),
+                                concat(withModel, "learner.updates-per-transition=0")),
+                        events,
+                        opt.out());
 
         List<Run> runs = new ArrayList<>();
+        BenchmarkReport.StateFigures state = null;
         Configuration flinkConf = flinkConf(opt.out());
         try (LocalFlink flink = LocalFlink.start(flinkConf, 1, 4)) {
+            Restore.Snapshots snapshots = null;
             for (int round = 1; round <= opt.repeat(); round++) {
                 for (String scenario : opt.scenarios()) {
-                    Run r = runOnce(flink, flinkConf, config, scenario, round, events, stats);
+                    boolean capture = round == opt.repeat() && scenario.equals("idle");
+                    Run r = runOnce(flink, flinkConf, jobs, scenario, round, stats, capture);
+                    snapshots = r.snapshots() != null ? r.snapshots() : snapshots;
                     runs.add(r);
-                    say.accept(
-                            String.format(
-                                    "round %d %-8s %,10.0f events/s  %6.1f CPU s per M events"
-                                            + "  checkpoints p50 %d ms, max %d ms",
-                                    round,
-                                    scenario,
-                                    r.eventsPerSecond(),
-                                    r.cpuSecondsPerMillion(),
-                                    r.checkpointP50Ms(),
-                                    r.checkpointMaxMs()));
-                    say.accept("        CPU s by thread: " + topThreads(r, 6));
+                    say(r);
                 }
             }
+            if (snapshots != null) {
+                state = measureState(flink, flinkConf, jobs, snapshots);
+            }
         }
-        ObjectNode report = report(config, stats, runs, scoring(model, config.value().batchSize()));
+        ObjectNode report =
+                BenchmarkReport.json(
+                        opt,
+                        config,
+                        stats,
+                        runs,
+                        scoring(model, config.value().batchSize()),
+                        state);
         Path file = opt.out().resolve("report.json");
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(file.toFile(), report);
-        say.accept("report: " + file);
+        Path html = opt.out().resolve("report.html");
+        Files.writeString(html, ReportHtml.render(report, opt.scenarios()));
+        say.accept("report: " + file + ", " + html);
         return report;
     }
 
+    private void say(Run r) {
+        say.accept(
+                String.format(
+                        "round %d %-8s %,10.0f events/s  %6.1f CPU s per M events"
+                                + "  checkpoints p50 %d ms, max %d ms",
+                        r.round(),
+                        r.scenario(),
+                        r.eventsPerSecond(),
+                        r.cpuSecondsPerMillion(),
+                        r.checkpointP50Ms(),
+                        r.checkpointMaxMs()));
+        if (!r.scenario().equals("bare")) {
+            say.accept(
+                    String.format(
+                            "        %,d window snapshots, %,.0f/s over %.1f s of window ends"
+                                    + " (peak %,.0f in one second)",
+                            r.windowSnapshots(),
+                            r.windowEndSnapshotsPerS(),
+                            r.windowEndBusySeconds(),
+                            r.windowEndSnapshotsPeakPerS()));
+        }
+        say.accept("        CPU s by thread: " + topThreads(r, 6));
+    }
+
+    /**
+     * Sizes the savepoint of the last idle run and times the idle graph's restore from it and from
+     * the retained checkpoint, and its start without state.
+     */
+    private BenchmarkReport.StateFigures measureState(
+            LocalFlink flink,
+            Configuration flinkConf,
+            ScenarioJobs jobs,
+            Restore.Snapshots snapshots)
+            throws Exception {
+        StateSize size = StateSize.read(snapshots.savepoint());
+        say.accept(
+                String.format(
+                        "savepoint %s: %,d bytes of keyed state %s, %,d users in state;"
+                                + " %,d bytes of operator state %s",
+                        snapshots.savepoint(),
+                        size.keyedBytes(),
+                        size.keyedBytesByUid(),
+                        snapshots.usersInState(),
+                        size.operatorBytes(),
+                        size.operatorBytesByUid()));
+        // the same graph started without state too: what of a restore is the job's start alone
+        String[] paths = {snapshots.savepoint(), snapshots.checkpoint(), null};
+        double[] seconds = new double[paths.length];
+        for (int i = 0; i < paths.length; i++) {
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
+            jobs.define(env, "idle");
+            seconds[i] = Restore.secondsToRunning(flink, env, "benchmark-restore", paths[i]);
+            say.accept(
+                    String.format(
+                            "%s in %.1f s",
+                            paths[i] == null
+                                    ? "started without state"
+                                    : "restored from " + paths[i],
+                            seconds[i]));
+        }
+        return new BenchmarkReport.StateFigures(
+                snapshots.savepoint(),
+                size,
+                snapshots.usersInState(),
+                seconds[0],
+                seconds[1],
+                seconds[2]);
+    }
+
+    /**
+     * Runs {@code scenario} to its last event; with {@code capture}, also takes a savepoint and a
+     * retained checkpoint of it before cancelling.
+     */
     private Run runOnce(
             LocalFlink flink,
             Configuration flinkConf,
-            JobConfig config,
+            ScenarioJobs jobs,
             String scenario,
             int round,
-            Path events,
-            EventFile.Stats stats)
+            EventFile.Stats stats,
+            boolean capture)
             throws Exception {
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
-        FileSource<Ingested> source =
-                FileSource.forRecordStreamFormat(
-                                new EventFileFormat(config.eventRules()),
-                                new org.apache.flink.core.fs.Path(events.toUri()))
-                        // unbounded: the end of the file is no end of event time (a bounded
-                        // source's final watermark would close every user's windows to expiry)
-                        .monitorContinuously(Duration.ofMillis(100))
-                        .build();
-        List<String> counters;
-        if (scenario.equals("bare")) {
-            BareKeyedJob.define(env, config, source);
-            counters = List.of(BareKeyedJob.COUNTER);
-        } else {
-            JobConfig c =
-                    scenario.equals("idle")
-                            ? JobConfig.load(
-                                    opt.config(),
-                                    concat(
-                                            concat(opt.overrides(), "job.parallelism=1"),
-                                            "value.model-uri=" + config.value().modelUri(),
-                                            "learner.updates-per-transition=0"))
-                            : config;
-            JobEnvironment.configure(env, c);
-            RetentionLoopJob.defineWorkflow(env, c, sources(source), sinks(c));
-            counters = List.of("eventsAccepted", "duplicatesDropped", "lateEvents");
+        Configuration jobConf = new Configuration(flinkConf);
+        if (capture) {
+            jobConf.setString(
+                    "execution.checkpointing.externalized-checkpoint-retention",
+                    "RETAIN_ON_CANCELLATION");
         }
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(jobConf);
+        List<String> counters = jobs.define(env, scenario);
         var os =
                 (com.sun.management.OperatingSystemMXBean)
                         ManagementFactory.getOperatingSystemMXBean();
         InProcessCounters.clear();
+        SnapshotRate snapshots = new SnapshotRate();
         ThreadCpu threads = ThreadCpu.start();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
@@ -222,28 +289,20 @@ public final class Benchmark {
         int polls = 0;
         while (InProcessCounters.sum(counters) < stats.validEvents()) {
             if (++polls % 50 == 0 && flink.status(job).isGloballyTerminalState()) {
-                Throwable cause =
-                        flink.miniCluster()
-                                .requestJobResult(job)
-                                .get()
-                                .getSerializedThrowable()
-                                .map(t -> t.deserializeError(getClass().getClassLoader()))
-                                .orElse(null);
-                while (cause != null && cause.getCause() != null) {
-                    cause = cause.getCause();
-                }
-                throw new IllegalStateException(
-                        "benchmark job " + scenario + " ended " + flink.status(job) + ": " + cause);
+                throw failed(flink, job, scenario);
             }
+            snapshots.sample(System.nanoTime(), InProcessCounters.sum(SNAPSHOT_COUNTER));
             Thread.sleep(20);
         }
         long t1 = System.nanoTime();
         long cpu1 = os.getProcessCpuTime();
+        snapshots.sample(t1, InProcessCounters.sum(SNAPSHOT_COUNTER));
         Map<String, Double> cpuByThread = threads.secondsByGroup();
-        JsonNode summary = rest.get("/jobs/" + job + "/checkpoints").path("summary");
-        JsonNode e2e = summary.path("end_to_end_duration");
-        long completed =
-                rest.get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong();
+        JsonNode checkpoints = rest.get("/jobs/" + job + "/checkpoints");
+        JsonNode e2e = checkpoints.path("summary").path("end_to_end_duration");
+        long completed = checkpoints.path("counts").path("completed").asLong();
+        Restore.Snapshots taken =
+                capture ? Restore.take(flink, job, opt.out().resolve("savepoints")) : null;
         flink.cancel(job);
         while (!flink.status(job).isGloballyTerminalState()) {
             Thread.sleep(50);
@@ -257,58 +316,31 @@ public final class Benchmark {
                 e2e.path("p50").asLong(-1),
                 e2e.path("max").asLong(-1),
                 completed,
-                cpuByThread);
+                cpuByThread,
+                snapshots.snapshots(),
+                snapshots.busySeconds(),
+                snapshots.perSecond(),
+                snapshots.peakPerSecond(),
+                taken);
     }
 
-    private RetentionLoopJob.Sources sources(FileSource<Ingested> events) throws IOException {
-        Path empty = opt.out().resolve("empty");
-        if (!Files.exists(empty)) {
-            Files.createFile(empty);
+    /** The lifecycle's counter of window snapshots emitted (absent in the bare job: 0). */
+    private static final List<String> SNAPSHOT_COUNTER = List.of("windowSnapshots");
+
+    private IllegalStateException failed(LocalFlink flink, JobID job, String scenario)
+            throws Exception {
+        Throwable cause =
+                flink.miniCluster()
+                        .requestJobResult(job)
+                        .get()
+                        .getSerializedThrowable()
+                        .map(t -> t.deserializeError(getClass().getClassLoader()))
+                        .orElse(null);
+        while (cause != null && cause.getCause() != null) {
+            cause = cause.getCause();
         }
-        return new RetentionLoopJob.Sources(
-                events, none(empty, ModelRef.class), none(empty, PolicySnapshot.class));
-    }
-
-    /** A bounded source of no records: no model announcements, no policies from outside. */
-    private static <T> FileSource<T> none(Path empty, Class<T> type) {
-        return FileSource.forRecordStreamFormat(
-                        new org.apache.flink.connector.file.src.reader.SimpleStreamFormat<T>() {
-                            @Override
-                            public Reader<T> createReader(
-                                    Configuration config,
-                                    org.apache.flink.core.fs.FSDataInputStream in) {
-                                return new Reader<>() {
-                                    @Override
-                                    public T read() {
-                                        return null;
-                                    }
-
-                                    @Override
-                                    public void close() throws IOException {
-                                        in.close();
-                                    }
-                                };
-                            }
-
-                            @Override
-                            public TypeInformation<T> getProducedType() {
-                                return TypeInformation.of(type);
-                            }
-                        },
-                        new org.apache.flink.core.fs.Path(empty.toUri()))
-                .build();
-    }
-
-    private static RetentionLoopJob.Sinks sinks(JobConfig config) {
-        DecisionJson decisions = new DecisionJson(config.catalogue());
-        Signer signer = new Signer(Secret.random());
-        return new RetentionLoopJob.Sinks(
-                new DiscardingSink<>(DeadLetterJson::toJson),
-                new DiscardingSink<>(ScoredWindowJson::toJson),
-                new DiscardingSink<>(decisions::toJson),
-                new DiscardingSink<>(decisions::toJson),
-                new DiscardingSink<>(OutcomeJson::toJson),
-                new DiscardingSink<>(s -> s.toBytes(signer)));
+        return new IllegalStateException(
+                "benchmark job " + scenario + " ended " + flink.status(job) + ": " + cause);
     }
 
     /** The {@code n} threads groups that took the most CPU in a run, for the console. */
@@ -360,109 +392,7 @@ public final class Benchmark {
                 network[round - 1] = 200.0 * batch / ((t2 - t1) / 1e9);
             }
         }
-        return new double[] {median(scorer), median(network)};
-    }
-
-    private ObjectNode report(
-            JobConfig config, EventFile.Stats stats, List<Run> runs, double[] scoring) {
-        ObjectMapper m = new ObjectMapper();
-        ObjectNode r = m.createObjectNode();
-        r.put("date", Instant.now().toString());
-        r.put("users", opt.users());
-        r.put("days", opt.days());
-        r.put("seed", opt.seed());
-        r.put("repeat", opt.repeat());
-        r.put("records", stats.records());
-        r.put("events", stats.validEvents());
-        r.put("users_with_events", stats.users());
-        r.put("parallelism", 1);
-        r.put("checkpoint_interval_ms", config.job().checkpointInterval().toMillis());
-        r.put("cores", Runtime.getRuntime().availableProcessors());
-        putMedian(r, "bare_events_per_s", runs, "bare", Run::eventsPerSecond);
-        putMedian(r, "graph_events_per_s", runs, "idle", Run::eventsPerSecond);
-        putMedian(r, "graph_learner_on_events_per_s", runs, "learned", Run::eventsPerSecond);
-        putRatio(r, "graph_to_bare_ratio", runs, "idle", "bare");
-        putRatio(r, "graph_learner_on_to_bare_ratio", runs, "learned", "bare");
-        putRatio(r, "learner_on_to_off_ratio", runs, "learned", "idle");
-        ObjectNode cpu = r.putObject("cpu_s_per_million_events");
-        for (String s : opt.scenarios()) {
-            double[] v = values(runs, s, Run::cpuSecondsPerMillion);
-            cpu.put(s, median(v));
-        }
-        ObjectNode cp = r.putObject("checkpoint_duration_ms");
-        for (String s : opt.scenarios()) {
-            ObjectNode c = cp.putObject(s);
-            c.put("p50", median(values(runs, s, x -> x.checkpointP50Ms())));
-            c.put("max", Arrays.stream(values(runs, s, x -> x.checkpointMaxMs())).max().orElse(-1));
-        }
-        r.put("scoring_batch_size", config.value().batchSize());
-        r.put("scorer_rows_per_s", scoring[0]);
-        r.put("network_rows_per_s", scoring[1]);
-        r.put("scorer_to_network_ratio", scoring[0] / scoring[1]);
-        ArrayNode all = r.putArray("runs");
-        for (Run run : runs) {
-            ObjectNode n = all.addObject();
-            n.put("scenario", run.scenario());
-            n.put("round", run.round());
-            n.put("events_per_s", run.eventsPerSecond());
-            n.put("seconds", run.seconds());
-            n.put("cpu_s_per_million_events", run.cpuSecondsPerMillion());
-            n.put("checkpoints", run.checkpoints());
-            n.put("checkpoint_p50_ms", run.checkpointP50Ms());
-            n.put("checkpoint_max_ms", run.checkpointMaxMs());
-            ObjectNode threads = n.putObject("cpu_s_by_thread");
-            run.cpuByThread().entrySet().stream()
-                    .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
-                    .forEach(e -> threads.put(e.getKey(), Math.round(e.getValue() * 100) / 100.0));
-        }
-        return r;
-    }
-
-    private static void putMedian(
-            ObjectNode r,
-            String key,
-            List<Run> runs,
-            String scenario,
-            java.util.function.ToDoubleFunction<Run> f) {
-        double[] v = values(runs, scenario, f);
-        if (v.length == 0) {
-            return;
-        }
-        r.put(key, median(v));
-        r.put(key + "_min", Arrays.stream(v).min().orElseThrow());
-        r.put(key + "_max", Arrays.stream(v).max().orElseThrow());
-    }
-
-    /** Median over rounds of {@code a}'s events/s over {@code b}'s in the same round. */
-    private static void putRatio(ObjectNode r, String key, List<Run> runs, String a, String b) {
-        List<Double> ratios = new ArrayList<>();
-        for (Run x : runs) {
-            if (!x.scenario().equals(a)) {
-                continue;
-            }
-            for (Run y : runs) {
-                if (y.scenario().equals(b) && y.round() == x.round()) {
-                    ratios.add(x.eventsPerSecond() / y.eventsPerSecond());
-                }
-            }
-        }
-        if (!ratios.isEmpty()) {
-            r.put(key, median(ratios.stream().mapToDouble(Double::doubleValue).toArray()));
-        }
-    }
-
-    private static double[] values(
-            List<Run> runs, String scenario, java.util.function.ToDoubleFunction<Run> f) {
-        return runs.stream().filter(x -> x.scenario().equals(scenario)).mapToDouble(f).toArray();
-    }
-
-    static double median(double[] v) {
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+        return new double[] {BenchmarkReport.median(scorer), BenchmarkReport.median(network)};
     }
 
     private static Configuration flinkConf(Path out) {

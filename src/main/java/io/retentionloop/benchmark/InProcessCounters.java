@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
@@ -15,11 +16,13 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
 
 /**
  * A metric reporter the benchmark plugs into its own MiniCluster: it keeps a reference to every
- * counter the jobs register, so the benchmark reads how many events have arrived straight from the
- * counters, without polling the REST API (whose cost would be charged to the job).
+ * counter and gauge the jobs register, so the benchmark reads how many events have arrived (and how
+ * many users the lifecycle holds) straight from the metrics, without polling the REST API (whose
+ * cost would be charged to the job).
  */
 public final class InProcessCounters implements MetricReporter {
     private static final Map<String, List<Counter>> COUNTERS = new ConcurrentHashMap<>();
+    private static final Map<String, List<Gauge<?>>> GAUGES = new ConcurrentHashMap<>();
 
     /** Sum of the counters registered under any of {@code names}, over all tasks. */
     static long sum(Collection<String> names) {
@@ -32,9 +35,28 @@ public final class InProcessCounters implements MetricReporter {
         return total;
     }
 
-    /** Forgets every counter (between runs; a cancelled job's counters are removed anyway). */
+    /**
+     * Sum of the numeric gauges registered under {@code name} over all tasks, or -1 when none is
+     * registered.
+     */
+    static long gauge(String name) {
+        List<Gauge<?>> gauges = GAUGES.getOrDefault(name, List.of());
+        if (gauges.isEmpty()) {
+            return -1;
+        }
+        long total = 0;
+        for (Gauge<?> g : gauges) {
+            if (g.getValue() instanceof Number n) {
+                total += n.longValue();
+            }
+        }
+        return total;
+    }
+
+    /** Forgets every metric (between runs; a cancelled job's metrics are removed anyway). */
     static void clear() {
         COUNTERS.clear();
+        GAUGES.clear();
     }
 
     @Override
@@ -47,14 +69,20 @@ public final class InProcessCounters implements MetricReporter {
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
         if (metric instanceof Counter c) {
             COUNTERS.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(c);
+        } else if (metric instanceof Gauge<?> g) {
+            GAUGES.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(g);
         }
     }
 
     @Override
     public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
-        List<Counter> list = COUNTERS.get(name);
-        if (list != null) {
-            list.remove(metric);
+        List<Counter> counters = COUNTERS.get(name);
+        if (counters != null) {
+            counters.remove(metric);
+        }
+        List<Gauge<?>> gauges = GAUGES.get(name);
+        if (gauges != null) {
+            gauges.remove(metric);
         }
     }
 

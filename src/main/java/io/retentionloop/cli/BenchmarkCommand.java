@@ -21,9 +21,17 @@ import picocli.CommandLine.Option;
                     + " parallelism 1, interleaved: bare, idle (the real graph with the learner"
                     + " idle), learned (the real graph with the default learner), repeated"
                     + " --repeat times. Also the value model's scoring against its network alone.",
+            "At the end of the last idle run: a canonical savepoint (OUT/savepoints/), its"
+                    + " keyed-state bytes per operator uid and per user in state"
+                    + " (state_bytes_per_user, users_in_state), and the time to restore the idle"
+                    + " graph from it and from a retained checkpoint until every task runs"
+                    + " (restore_seconds, restore_seconds_checkpoint). The lifecycle's window-end"
+                    + " snapshots per second while its counter rises (window_end_snapshots_per_s).",
             "Writes OUT/report.json (medians, min and max, ratios against the bare job of the"
-                    + " same round). A benchmark, not a test: figures vary with the machine's load;"
-                    + " compare ratios, not absolute speeds."
+                    + " same round) and OUT/report.html (a chart of every run and the key figures"
+                    + " against their goals). A benchmark, not a test: figures vary with the"
+                    + " machine's load; compare ratios, not absolute speeds. Method and definitions:"
+                    + " src/site/markdown/performance.md."
         })
 final class BenchmarkCommand implements Callable<Integer> {
     @Mixin ConfigOptions config;
@@ -68,7 +76,9 @@ final class BenchmarkCommand implements Callable<Integer> {
             names = "--scenarios",
             split = ",",
             defaultValue = "bare,idle,learned",
-            description = "Which of bare, idle, learned to run (default ${DEFAULT-VALUE}).")
+            description =
+                    "Which of bare, idle, learned to run (default ${DEFAULT-VALUE}); the savepoint"
+                            + " and restore figures need idle.")
     List<String> scenarios;
 
     @Option(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.retentionloop.value.TestModels;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The benchmark runs end to end on a tiny world and writes its report. A benchmark, not a timed
- * test: no speed is asserted, only that every figure was measured.
+ * The benchmark runs end to end on a tiny world and writes its report (JSON and HTML), including
+ * the savepoint size and restore of the last idle run. A benchmark, not a timed test: no speed is
+ * asserted, only that every figure was measured.
  */
 class BenchmarkIT {
     @TempDir Path out;
@@ -57,6 +59,30 @@ class BenchmarkIT {
         }
         assertThat(report.get("cpu_s_per_million_events").get("bare").asDouble()).isPositive();
         assertThat(report.get("runs")).hasSize(3);
+
+        // the last idle run's savepoint, its restore, and the lifecycle's window-end rate
+        assertThat(report.get("users_in_state").asLong())
+                .isPositive()
+                .isLessThanOrEqualTo(report.get("users_with_events").asLong());
+        assertThat(report.get("state_bytes_per_user").asDouble()).isPositive();
+        JsonNode byOperator = report.get("state_bytes_by_operator");
+        assertThat(byOperator.get("user-lifecycle").asLong()).isPositive();
+        long sum = 0;
+        for (JsonNode bytes : byOperator) {
+            sum += bytes.asLong();
+        }
+        assertThat(sum).isEqualTo(report.get("state_keyed_bytes").asLong());
+        assertThat(report.get("state_bytes_per_user").asDouble())
+                .isEqualTo((double) sum / report.get("users_in_state").asLong());
+        assertThat(report.get("restore_seconds").asDouble()).isPositive();
+        assertThat(report.get("restore_seconds_checkpoint").asDouble()).isPositive();
+        assertThat(report.get("start_seconds_without_state").asDouble()).isPositive();
+        assertThat(report.get("window_end_snapshots_per_s").asDouble()).isPositive();
+        assertThat(report.get("window_end_snapshots_peak_per_s").asDouble()).isPositive();
+        assertThat(lines).anyMatch(l -> l.startsWith("restored from"));
+
+        String html = Files.readString(out.resolve("report.html"));
+        assertThat(html).contains("<svg", "graph_to_bare_ratio", "state_bytes_per_user");
         assertThat(lines).anyMatch(l -> l.startsWith("round 1 learned"));
     }
 }

@@ -1,0 +1,127 @@
+package io.retentionloop.benchmark;
+
+import io.retentionloop.agent.DecisionJson;
+import io.retentionloop.agent.OutcomeJson;
+import io.retentionloop.events.DeadLetterJson;
+import io.retentionloop.events.Ingested;
+import io.retentionloop.job.JobConfig;
+import io.retentionloop.job.JobEnvironment;
+import io.retentionloop.job.RetentionLoopJob;
+import io.retentionloop.learner.PolicySnapshot;
+import io.retentionloop.security.Secret;
+import io.retentionloop.security.Signer;
+import io.retentionloop.value.ModelRef;
+import io.retentionloop.value.ScoredWindowJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The graphs the benchmark runs on its event file: the bare keyed job, and the real graph through
+ * {@link RetentionLoopJob#defineWorkflow} with the learner idle or on, whose sinks encode with the
+ * job's JSON writers and drop, and whose model and policy sources are empty.
+ */
+final class ScenarioJobs {
+    /** The lifecycle's counters that together count every event reaching the keyed operator. */
+    static final List<String> GRAPH_COUNTERS =
+            List.of("eventsAccepted", "duplicatesDropped", "lateEvents");
+
+    private final JobConfig learned;
+    private final JobConfig idle;
+    private final Path events;
+    private final Path empty;
+
+    /**
+     * @param learned the job's configuration (learner on)
+     * @param idle the same with {@code learner.updates-per-transition=0}
+     * @param events the event file
+     * @param work a directory for the empty file the model and policy sources read
+     */
+    ScenarioJobs(JobConfig learned, JobConfig idle, Path events, Path work) throws IOException {
+        this.learned = learned;
+        this.idle = idle;
+        this.events = events;
+        this.empty = work.resolve("empty");
+        if (!Files.exists(empty)) {
+            Files.createFile(empty);
+        }
+    }
+
+    /**
+     * Defines {@code scenario}'s graph on {@code env}; returns the names of the counters whose sum
+     * is the number of events that reached its keyed operator.
+     */
+    List<String> define(StreamExecutionEnvironment env, String scenario) {
+        if (scenario.equals("bare")) {
+            BareKeyedJob.define(env, learned, source(learned));
+            return List.of(BareKeyedJob.COUNTER);
+        }
+        JobConfig c = scenario.equals("idle") ? idle : learned;
+        JobEnvironment.configure(env, c);
+        RetentionLoopJob.defineWorkflow(env, c, sources(c), sinks(c));
+        return GRAPH_COUNTERS;
+    }
+
+    private FileSource<Ingested> source(JobConfig config) {
+        return FileSource.forRecordStreamFormat(
+                        new EventFileFormat(config.eventRules()),
+                        new org.apache.flink.core.fs.Path(events.toUri()))
+                // unbounded: the end of the file is no end of event time (a bounded source's final
+                // watermark would close every user's windows to expiry)
+                .monitorContinuously(Duration.ofMillis(100))
+                .build();
+    }
+
+    private RetentionLoopJob.Sources sources(JobConfig config) {
+        return new RetentionLoopJob.Sources(
+                source(config), none(empty, ModelRef.class), none(empty, PolicySnapshot.class));
+    }
+
+    /** A bounded source of no records: no model announcements, no policies from outside. */
+    private static <T> FileSource<T> none(Path empty, Class<T> type) {
+        return FileSource.forRecordStreamFormat(
+                        new org.apache.flink.connector.file.src.reader.SimpleStreamFormat<T>() {
+                            @Override
+                            public Reader<T> createReader(
+                                    Configuration config,
+                                    org.apache.flink.core.fs.FSDataInputStream in) {
+                                return new Reader<>() {
+                                    @Override
+                                    public T read() {
+                                        return null;
+                                    }
+
+                                    @Override
+                                    public void close() throws IOException {
+                                        in.close();
+                                    }
+                                };
+                            }
+
+                            @Override
+                            public TypeInformation<T> getProducedType() {
+                                return TypeInformation.of(type);
+                            }
+                        },
+                        new org.apache.flink.core.fs.Path(empty.toUri()))
+                .build();
+    }
+
+    private static RetentionLoopJob.Sinks sinks(JobConfig config) {
+        DecisionJson decisions = new DecisionJson(config.catalogue());
+        Signer signer = new Signer(Secret.random());
+        return new RetentionLoopJob.Sinks(
+                new DiscardingSink<>(DeadLetterJson::toJson),
+                new DiscardingSink<>(ScoredWindowJson::toJson),
+                new DiscardingSink<>(decisions::toJson),
+                new DiscardingSink<>(decisions::toJson),
+                new DiscardingSink<>(OutcomeJson::toJson),
+                new DiscardingSink<>(s -> s.toBytes(signer)));
+    }
+}
