@@ -10,13 +10,16 @@ import io.retentionloop.learner.Transition;
 import io.retentionloop.value.ScoredWindow;
 import io.retentionloop.value.model.ValuePrediction;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -66,14 +69,24 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             new OutputTag<>("agent-dead-letters", TypeInformation.of(DeadLetter.class));
 
     /** State names: part of the savepoint format. */
-    public static final String HISTORY_STATE = "intervention-history";
+    public static final String USER_STATE = "user";
 
-    public static final String PENDING_STATE = "pending-decisions";
-    public static final String LOOKAHEAD_STATE = "lookahead-revenue";
-    public static final String LAST_DECISION_STATE = "last-decision-window";
     public static final String POLICY_STATE = "policy";
     public static final String BUDGET_STATE = "budget";
     public static final String PACER_STATE = "budget-pacer";
+
+    /** The keyed-state layouts the operator's state may hold: 1 (release 0.1.0) and 2. */
+    public static final String LAYOUT_STATE = "state-layout";
+
+    /** Release 0.1.0's keyed states, read only to move users into {@link #USER_STATE}. */
+    public static final String LEGACY_HISTORY_STATE = "intervention-history";
+
+    public static final String LEGACY_PENDING_STATE = "pending-decisions";
+    public static final String LEGACY_LOOKAHEAD_STATE = "lookahead-revenue";
+    public static final String LEGACY_LAST_DECISION_STATE = "last-decision-window";
+
+    static final int LEGACY_LAYOUT = 1;
+    static final int LAYOUT = 2;
 
     /** Decisions per day the budget pacer samples on each subtask. */
     static final int PACER_SAMPLE = 4096;
@@ -91,10 +104,13 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     private transient ActionSelector coldStartSelector;
     private transient ActionSelector fixedSelector;
     private transient RewardAttribution attribution;
-    private transient ValueState<InterventionHistory> history;
-    private transient ListState<PendingDecision> pending;
-    private transient ListState<Event> lookahead;
-    private transient ValueState<Long> lastDecision;
+    private transient ValueState<AgentUserState> users;
+    private transient ListState<Integer> layoutState;
+    private transient boolean legacy;
+    private transient ValueState<InterventionHistory> legacyHistory;
+    private transient ListState<PendingDecision> legacyPending;
+    private transient ListState<Event> legacyLookahead;
+    private transient ValueState<Long> legacyLastDecision;
     private transient InternalTimerService<VoidNamespace> timers;
 
     private transient ListState<PolicySnapshot> policyState;
@@ -160,6 +176,16 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
                                 new ListStateDescriptor<>(
                                         PACER_STATE, TypeInformation.of(BudgetPacer.class)));
         pacer = BudgetPacer.restore(pacerState.get());
+        layoutState =
+                context.getOperatorStateStore()
+                        .getUnionListState(new ListStateDescriptor<>(LAYOUT_STATE, Types.INT));
+        // keyed state restored without a layout record was written by release 0.1.0
+        boolean recorded = false;
+        for (int layout : layoutState.get()) {
+            recorded = true;
+            legacy |= layout == LEGACY_LAYOUT;
+        }
+        legacy |= context.isRestored() && !recorded;
     }
 
     @Override
@@ -176,23 +202,32 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
                         .updateTtlOnCreateAndWrite()
                         .neverReturnExpired()
                         .build();
-        ValueStateDescriptor<InterventionHistory> h =
-                new ValueStateDescriptor<>(
-                        HISTORY_STATE, TypeInformation.of(InterventionHistory.class));
-        h.enableTimeToLive(ttl);
-        ListStateDescriptor<PendingDecision> p =
-                new ListStateDescriptor<>(PENDING_STATE, TypeInformation.of(PendingDecision.class));
-        p.enableTimeToLive(ttl);
-        ListStateDescriptor<Event> l =
-                new ListStateDescriptor<>(LOOKAHEAD_STATE, TypeInformation.of(Event.class));
-        l.enableTimeToLive(ttl);
-        ValueStateDescriptor<Long> last =
-                new ValueStateDescriptor<>(LAST_DECISION_STATE, TypeInformation.of(Long.class));
-        last.enableTimeToLive(ttl);
-        history = getPartitionedState(h);
-        pending = getPartitionedState(p);
-        lookahead = getPartitionedState(l);
-        lastDecision = getPartitionedState(last);
+        ValueStateDescriptor<AgentUserState> u =
+                new ValueStateDescriptor<>(USER_STATE, AgentStateSerializer.INSTANCE);
+        u.enableTimeToLive(ttl);
+        users = getPartitionedState(u);
+        if (legacy) {
+            ValueStateDescriptor<InterventionHistory> h =
+                    new ValueStateDescriptor<>(
+                            LEGACY_HISTORY_STATE, TypeInformation.of(InterventionHistory.class));
+            h.enableTimeToLive(ttl);
+            ListStateDescriptor<PendingDecision> p =
+                    new ListStateDescriptor<>(
+                            LEGACY_PENDING_STATE, TypeInformation.of(PendingDecision.class));
+            p.enableTimeToLive(ttl);
+            ListStateDescriptor<Event> l =
+                    new ListStateDescriptor<>(
+                            LEGACY_LOOKAHEAD_STATE, TypeInformation.of(Event.class));
+            l.enableTimeToLive(ttl);
+            ValueStateDescriptor<Long> last =
+                    new ValueStateDescriptor<>(
+                            LEGACY_LAST_DECISION_STATE, TypeInformation.of(Long.class));
+            last.enableTimeToLive(ttl);
+            legacyHistory = getPartitionedState(h);
+            legacyPending = getPartitionedState(p);
+            legacyLookahead = getPartitionedState(l);
+            legacyLastDecision = getPartitionedState(last);
+        }
         timers = getInternalTimerService("agent-maturity", VoidNamespaceSerializer.INSTANCE, this);
         buffer = new ArrayList<>();
         if (policy != null && !fits(policy)) {
@@ -356,6 +391,34 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         policyState.update(policy == null ? List.of() : List.of(policy));
         budgetState.update(List.of(budget));
         pacerState.update(List.of(pacer));
+        layoutState.update(legacy ? List.of(LEGACY_LAYOUT, LAYOUT) : List.of(LAYOUT));
+    }
+
+    /** The current user's state; after a restore of release 0.1.0, moved from its layout. */
+    private AgentUserState user() throws Exception {
+        AgentUserState u = users.value();
+        if (u != null || !legacy) {
+            return u;
+        }
+        u = new AgentUserState();
+        u.history = legacyHistory.value();
+        for (PendingDecision p : legacyPending.get()) {
+            u.pending.add(p);
+        }
+        for (Event e : legacyLookahead.get()) {
+            u.lookahead.add(e);
+        }
+        Long last = legacyLastDecision.value();
+        if (u.history == null && u.pending.isEmpty() && u.lookahead.isEmpty() && last == null) {
+            return null;
+        }
+        u.lastDecisionWindow = last == null ? AgentUserState.NO_DECISION : last;
+        legacyHistory.clear();
+        legacyPending.clear();
+        legacyLookahead.clear();
+        legacyLastDecision.clear();
+        users.update(u);
+        return u;
     }
 
     /** Decides for every buffered window: states first, then one policy call, then choices. */
@@ -367,17 +430,26 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         double[][] states = new double[n][];
         boolean[][] allowed = new boolean[n][];
         boolean[] control = new boolean[n];
-        InterventionHistory[] histories = new InterventionHistory[n];
+        // one state object per user in this batch, written back once after all decisions
+        Map<String, AgentUserState> byUser = new HashMap<>();
+        AgentUserState[] user = new AgentUserState[n];
         for (int i = 0; i < n; i++) {
             ScoredWindow w = buffer.get(i).getValue().window;
             setCurrentKey(w.snapshot.userId);
-            InterventionHistory h = history.value();
-            if (h == null) {
-                h = InterventionHistory.create(catalogue);
+            AgentUserState u = byUser.get(w.snapshot.userId);
+            if (u == null) {
+                u = user();
+                if (u == null) {
+                    u = new AgentUserState();
+                }
+                byUser.put(w.snapshot.userId, u);
             }
-            h.recordWindow(catalogue, w.snapshot);
-            histories[i] = h;
-            states[i] = encoder.encode(w.snapshot, prediction(w), h);
+            if (u.history == null) {
+                u.history = InterventionHistory.create(catalogue);
+            }
+            u.history.recordWindow(catalogue, w.snapshot);
+            user[i] = u;
+            states[i] = encoder.encode(w.snapshot, prediction(w), u.history);
             control[i] =
                     ControlGroup.isControl(
                             w.snapshot.userId, settings.controlShare(), settings.controlSalt());
@@ -385,16 +457,20 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
                     control[i]
                             ? Constraints.noneOnly(catalogue)
                             : Constraints.allowed(
-                                    catalogue, w.snapshot.stage, h, w.snapshot.windowEnd);
-            offerNextState(states[i], baseline(w), allowed[i], w.snapshot.windowEnd);
+                                    catalogue, w.snapshot.stage, u.history, w.snapshot.windowEnd);
+            offerNextState(u, states[i], baseline(w), allowed[i], w.snapshot.windowEnd);
         }
         double[][] q = qValues(states);
         for (int i = 0; i < n; i++) {
             StreamRecord<AgentInput> r = buffer.get(i);
             ScoredWindow w = r.getValue().window;
             setCurrentKey(w.snapshot.userId);
-            Decision d = decide(w, states[i], q[i], allowed[i], control[i], histories[i]);
+            Decision d = decide(w, states[i], q[i], allowed[i], control[i], user[i]);
             output.collect(r.replace(d));
+        }
+        for (Map.Entry<String, AgentUserState> e : byUser.entrySet()) {
+            setCurrentKey(e.getKey());
+            users.update(e.getValue());
         }
         buffer.clear();
     }
@@ -419,8 +495,9 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             double[] q,
             boolean[] allowed,
             boolean control,
-            InterventionHistory h)
+            AgentUserState u)
             throws Exception {
+        InterventionHistory h = u.history;
         long t = w.snapshot.windowEnd;
         String id = Decision.idOf(w.snapshot.userId, t);
         double[] expectedCosts = new double[catalogue.size()];
@@ -474,20 +551,19 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             h.recordSend(catalogue, d.actionIndex, t);
             h.addCost(d.expectedCost);
         }
-        history.update(h);
 
         PendingDecision p = attribution.open(d, state, catalogue, h);
         p.baseline = baseline(w);
         List<Event> keep = new ArrayList<>();
-        for (Event e : lookahead.get()) {
+        for (Event e : u.lookahead) {
             credit(p, e);
             if (e.eventTime > t) {
                 keep.add(e);
             }
         }
-        lookahead.update(keep);
-        pending.add(p);
-        lastDecision.update(t);
+        u.lookahead = keep;
+        u.pending.add(p);
+        u.lastDecisionWindow = t;
         timers.registerEventTimeTimer(VoidNamespace.INSTANCE, p.maturesAt + allowedLatenessMs);
 
         decisions.inc();
@@ -548,20 +624,16 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     }
 
     /** s' of earlier decisions is the state at the user's next window end. */
-    private void offerNextState(
-            double[] state, double baselineThere, boolean[] allowedThere, long windowEnd)
-            throws Exception {
-        List<PendingDecision> all = new ArrayList<>();
-        boolean changed = false;
-        for (PendingDecision p : pending.get()) {
-            if (p.decision.windowEnd < windowEnd
-                    && p.offerNextState(state, baselineThere, allowedThere)) {
-                changed = true;
+    private static void offerNextState(
+            AgentUserState u,
+            double[] state,
+            double baselineThere,
+            boolean[] allowedThere,
+            long windowEnd) {
+        for (PendingDecision p : u.pending) {
+            if (p.decision.windowEnd < windowEnd) {
+                p.offerNextState(state, baselineThere, allowedThere);
             }
-            all.add(p);
-        }
-        if (changed) {
-            pending.update(all);
         }
     }
 
@@ -569,18 +641,21 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         if (e.type != EventType.PURCHASE && e.type != EventType.REFUND) {
             return;
         }
-        List<PendingDecision> all = new ArrayList<>();
+        AgentUserState u = user();
+        if (u == null) {
+            u = new AgentUserState();
+        }
         boolean changed = false;
-        for (PendingDecision p : pending.get()) {
+        for (PendingDecision p : u.pending) {
             changed |= credit(p, e);
-            all.add(p);
+        }
+        if (u.lastDecisionWindow == AgentUserState.NO_DECISION
+                || e.eventTime > u.lastDecisionWindow) {
+            u.lookahead.add(e); // may belong to a decision not made yet
+            changed = true;
         }
         if (changed) {
-            pending.update(all);
-        }
-        Long last = lastDecision.value();
-        if (last == null || e.eventTime > last) {
-            lookahead.add(e); // may belong to a decision not made yet
+            users.update(u);
         }
     }
 
@@ -593,8 +668,12 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         long watermark = timer.getTimestamp() - allowedLatenessMs;
+        AgentUserState u = user();
+        if (u == null) {
+            return; // state expired by TTL
+        }
         List<PendingDecision> open = new ArrayList<>();
-        for (PendingDecision p : pending.get()) {
+        for (PendingDecision p : u.pending) {
             if (RewardAttribution.isMature(p, watermark)) {
                 RewardAttribution.Matured m = attribution.mature(p, false);
                 output.collect(OUTCOMES, new StreamRecord<>(m.outcome(), timer.getTimestamp()));
@@ -609,10 +688,11 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
                 open.add(p);
             }
         }
-        pending.update(open);
+        u.pending = open;
         if (open.isEmpty()) {
-            lookahead.clear();
+            u.lookahead = new ArrayList<>(0);
         }
+        users.update(u);
     }
 
     @Override

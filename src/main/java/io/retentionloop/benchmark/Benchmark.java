@@ -296,7 +296,7 @@ public final class Benchmark {
         }
         long t1 = System.nanoTime();
         long cpu1 = os.getProcessCpuTime();
-        snapshots.sample(t1, InProcessCounters.sum(SNAPSHOT_COUNTER));
+        snapshots.last(t1, InProcessCounters.sum(SNAPSHOT_COUNTER));
         Map<String, Double> cpuByThread = threads.secondsByGroup();
         JsonNode checkpoints = rest.get("/jobs/" + job + "/checkpoints");
         JsonNode e2e = checkpoints.path("summary").path("end_to_end_duration");

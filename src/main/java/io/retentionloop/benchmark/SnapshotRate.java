@@ -35,13 +35,22 @@ final class SnapshotRate {
      * returns false when the sample was skipped as too close to the previous one.
      */
     boolean sample(long nanos, long count) {
+        return sample(nanos, count, false);
+    }
+
+    /** The last sample of a run: recorded however close it is to the one before. */
+    void last(long nanos, long count) {
+        sample(nanos, count, true);
+    }
+
+    private boolean sample(long nanos, long count, boolean last) {
         if (firstNanos == Long.MIN_VALUE) {
             firstNanos = nanos;
             lastNanos = nanos;
             lastCount = count;
             return true;
         }
-        if (nanos - lastNanos < MIN_INTERVAL_NANOS) {
+        if (nanos - lastNanos < MIN_INTERVAL_NANOS && !(last && nanos > lastNanos)) {
             return false;
         }
         long rise = count - lastCount;

@@ -1,5 +1,6 @@
 package io.retentionloop.lifecycle;
 
+import io.retentionloop.encoding.Codec;
 import io.retentionloop.encoding.VarInts;
 import io.retentionloop.events.Event;
 import io.retentionloop.events.EventType;
@@ -16,7 +17,10 @@ import java.util.List;
  * end. A leading version byte lets a later release read this one. Reading validates every count and
  * code, so a damaged state fails with a clear error rather than a huge allocation.
  */
-public final class UserStateCodec {
+public final class UserStateCodec implements Codec<UserState> {
+    private static final long serialVersionUID = 1L;
+    public static final UserStateCodec INSTANCE = new UserStateCodec();
+
     /** The layout written now. */
     public static final int VERSION = 1;
 
@@ -38,7 +42,8 @@ public final class UserStateCodec {
 
     private UserStateCodec() {}
 
-    public static void write(UserState u, DataOutput out) throws IOException {
+    @Override
+    public void write(UserState u, DataOutput out) throws IOException {
         out.writeByte(VERSION);
         UserProfile p = u.profile;
         out.writeLong(p.openWindowEnd);
@@ -93,7 +98,8 @@ public final class UserStateCodec {
         }
     }
 
-    public static UserState read(DataInput in) throws IOException {
+    @Override
+    public UserState read(DataInput in) throws IOException {
         int version = in.readUnsignedByte();
         if (version != VERSION) {
             throw new IOException("unknown user state layout " + version);
@@ -152,6 +158,24 @@ public final class UserStateCodec {
         }
         u.held = events;
         return u;
+    }
+
+    /** The stage's code in the state formats. */
+    public static int stageCode(LifecycleStage stage) {
+        return code(STAGES, stage);
+    }
+
+    public static LifecycleStage stage(int code) throws IOException {
+        return decode(STAGES, code, "stage");
+    }
+
+    /** The event type's code in the state formats. */
+    public static int typeCode(EventType type) {
+        return code(TYPES, type);
+    }
+
+    public static EventType type(int code) throws IOException {
+        return decode(TYPES, code, "event type");
     }
 
     private static int count(DataInput in) throws IOException {

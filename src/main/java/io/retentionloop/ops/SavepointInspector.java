@@ -492,7 +492,8 @@ public final class SavepointInspector implements Callable<Integer> {
     static final class PendingReader extends KeyedStateReaderFunction<String, Fact> {
         private static final long serialVersionUID = 1L;
         private final String user;
-        private transient ListState<PendingDecision> pending;
+        private transient ValueState<io.retentionloop.agent.AgentUserState> users;
+        private transient ListState<PendingDecision> legacyPending;
 
         PendingReader(String user) {
             this.user = user;
@@ -500,19 +501,28 @@ public final class SavepointInspector implements Callable<Integer> {
 
         @Override
         public void open(OpenContext ctx) {
+            ValueStateDescriptor<io.retentionloop.agent.AgentUserState> u =
+                    new ValueStateDescriptor<>(
+                            RetentionAgentOperator.USER_STATE,
+                            io.retentionloop.agent.AgentStateSerializer.INSTANCE);
+            u.enableTimeToLive(readTtl());
+            users = getRuntimeContext().getState(u);
+            // users of release 0.1.0 not touched since a restore keep its layout
             ListStateDescriptor<PendingDecision> d =
                     new ListStateDescriptor<>(
-                            RetentionAgentOperator.PENDING_STATE,
+                            RetentionAgentOperator.LEGACY_PENDING_STATE,
                             TypeInformation.of(PendingDecision.class));
             d.enableTimeToLive(readTtl());
-            pending = getRuntimeContext().getListState(d);
+            legacyPending = getRuntimeContext().getListState(d);
         }
 
         @Override
         public void readKey(String key, Context ctx, Collector<Fact> out) throws Exception {
             List<String> mine = new ArrayList<>();
             long n = 0;
-            for (PendingDecision p : pending.get()) {
+            io.retentionloop.agent.AgentUserState u = users.value();
+            Iterable<PendingDecision> pending = u != null ? u.pending : legacyPending.get();
+            for (PendingDecision p : pending) {
                 n++;
                 if (key.equals(user)) {
                     mine.add(

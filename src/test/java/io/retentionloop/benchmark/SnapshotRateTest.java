@@ -41,4 +41,13 @@ class SnapshotRateTest {
         assertThat(r.perSecond()).isZero();
         assertThat(r.peakPerSecond()).isZero();
     }
+
+    @Test
+    void theLastSampleCountsHoweverCloseItIs() {
+        SnapshotRate r = new SnapshotRate();
+        r.sample(0, 0);
+        r.last(20 * MS, 40); // a run shorter than the resolution still has its snapshots
+        assertThat(r.snapshots()).isEqualTo(40);
+        assertThat(r.perSecond()).isEqualTo(2000, offset(1e-6));
+    }
 }

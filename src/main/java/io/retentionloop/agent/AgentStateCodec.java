@@ -1,0 +1,229 @@
+package io.retentionloop.agent;
+
+import io.retentionloop.encoding.Codec;
+import io.retentionloop.encoding.Fields;
+import io.retentionloop.encoding.VarInts;
+import io.retentionloop.events.Event;
+import io.retentionloop.lifecycle.UserStateCodec;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The byte layout of an {@link AgentUserState} in keyed state: part of the savepoint format. Every
+ * field is kept exactly (state vectors and Q-values as doubles: the learner trains on them); counts
+ * and small integers are variable-length, the catalogue's strings are written once per history. A
+ * leading version byte lets a later release read this one; reading validates counts and codes.
+ */
+public final class AgentStateCodec implements Codec<AgentUserState> {
+    private static final long serialVersionUID = 1L;
+    public static final AgentStateCodec INSTANCE = new AgentStateCodec();
+
+    /** The layout written now. */
+    public static final int VERSION = 1;
+
+    /** More pending decisions or held purchases than one user can have. */
+    private static final int MAX_ENTRIES = 1 << 16;
+
+    private AgentStateCodec() {}
+
+    @Override
+    public void write(AgentUserState u, DataOutput out) throws IOException {
+        out.writeByte(VERSION);
+        out.writeLong(u.lastDecisionWindow);
+        out.writeBoolean(u.history != null);
+        if (u.history != null) {
+            writeHistory(u.history, out);
+        }
+        VarInts.writeUnsigned(out, u.pending.size());
+        for (PendingDecision p : u.pending) {
+            writePending(p, out, u.pending);
+        }
+        VarInts.writeUnsigned(out, u.lookahead.size());
+        for (Event e : u.lookahead) {
+            out.writeUTF(e.eventId);
+            out.writeUTF(e.userId);
+            out.writeByte(UserStateCodec.typeCode(e.type));
+            out.writeLong(e.eventTime);
+            out.writeDouble(e.amount);
+        }
+    }
+
+    @Override
+    public AgentUserState read(DataInput in) throws IOException {
+        int version = in.readUnsignedByte();
+        if (version != VERSION) {
+            throw new IOException("unknown agent state layout " + version);
+        }
+        AgentUserState u = new AgentUserState();
+        u.lastDecisionWindow = in.readLong();
+        if (in.readBoolean()) {
+            u.history = readHistory(in);
+        }
+        int pending = VarInts.readCount(in, MAX_ENTRIES);
+        u.pending = new ArrayList<>(Math.max(2, pending));
+        int[] nextIsStateOf = new int[pending];
+        for (int i = 0; i < pending; i++) {
+            u.pending.add(readPending(in, i, nextIsStateOf));
+        }
+        for (int i = 0; i < pending; i++) {
+            if (nextIsStateOf[i] >= 0) {
+                u.pending.get(i).nextState = u.pending.get(nextIsStateOf[i]).state.clone();
+            }
+        }
+        int held = VarInts.readCount(in, MAX_ENTRIES);
+        List<Event> lookahead = new ArrayList<>(held);
+        for (int i = 0; i < held; i++) {
+            String id = in.readUTF();
+            String user = in.readUTF();
+            lookahead.add(
+                    new Event(
+                            id,
+                            user,
+                            UserStateCodec.type(in.readUnsignedByte()),
+                            in.readLong(),
+                            in.readDouble()));
+        }
+        u.lookahead = lookahead;
+        return u;
+    }
+
+    private static void writeHistory(InterventionHistory h, DataOutput out) throws IOException {
+        Fields.writeStrings(out, h.actionIds);
+        Fields.writeLongs(out, h.lastSentAt);
+        Fields.writeInts(out, h.sends);
+        Fields.writeLongs(out, h.recentTimes);
+        Fields.writeInts(out, h.recentActions);
+        VarInts.writeUnsigned(out, h.recentNext);
+        VarInts.writeUnsigned(out, h.recentCount);
+        out.writeDouble(h.totalCost);
+        Fields.writeInts(out, h.responseWindows);
+        Fields.writeDoubles(out, h.responsePurchases);
+    }
+
+    private static InterventionHistory readHistory(DataInput in) throws IOException {
+        InterventionHistory h = new InterventionHistory();
+        h.actionIds = Fields.readStrings(in);
+        h.lastSentAt = Fields.readLongs(in);
+        h.sends = Fields.readInts(in);
+        h.recentTimes = Fields.readLongs(in);
+        h.recentActions = Fields.readInts(in);
+        h.recentNext = VarInts.readCount(in, InterventionHistory.RECENT_CAPACITY);
+        h.recentCount = VarInts.readCount(in, InterventionHistory.RECENT_CAPACITY);
+        h.totalCost = in.readDouble();
+        h.responseWindows = Fields.readInts(in);
+        h.responsePurchases = Fields.readDoubles(in);
+        return h;
+    }
+
+    /**
+     * A decision's next state is the state of the user's next decision, usually still pending too:
+     * then it is written as that decision's index instead of a second copy of the vector.
+     */
+    private static void writePending(PendingDecision p, DataOutput out, List<PendingDecision> all)
+            throws IOException {
+        Decision d = p.decision;
+        Fields.writeString(out, d.decisionId);
+        Fields.writeString(out, d.userId);
+        out.writeLong(d.windowEnd);
+        Fields.writeString(out, d.actionId);
+        VarInts.writeUnsigned(out, d.actionIndex);
+        out.writeDouble(d.propensity);
+        Fields.writeDoubles(out, d.probabilities);
+        Fields.writeDoubles(out, d.qValues);
+        VarInts.writeSigned(out, d.policyVersion);
+        Fields.writeString(out, d.modelVersion);
+        int flags = (d.controlGroup ? 1 : 0) | (d.explored ? 2 : 0) | (d.budgetDenied ? 4 : 0);
+        out.writeByte(flags);
+        out.writeByte(d.stage == null ? 0xFF : UserStateCodec.stageCode(d.stage));
+        out.writeDouble(d.expectedPurchases);
+        out.writeDouble(d.purchaseProbability);
+        out.writeDouble(d.expectedSpend);
+        out.writeDouble(d.expectedOrderValue);
+        out.writeDouble(d.expectedCost);
+        out.writeDouble(d.budgetPrice);
+
+        Fields.writeDoubles(out, p.state);
+        int same = -1;
+        for (int j = 0; j < all.size() && same < 0 && p.nextState != null; j++) {
+            if (all.get(j) != p && Arrays.equals(all.get(j).state, p.nextState)) {
+                same = j;
+            }
+        }
+        VarInts.writeSigned(out, same);
+        if (same < 0) {
+            Fields.writeDoubles(out, p.nextState);
+        }
+        Fields.writeBooleans(out, p.nextAllowed);
+        out.writeLong(p.maturesAt);
+        out.writeDouble(p.revenue);
+        out.writeDouble(p.refunds);
+        VarInts.writeUnsigned(out, p.purchases);
+        out.writeDouble(p.fixedCost);
+        out.writeDouble(p.revenueShare);
+        out.writeLong(p.shareFrom);
+        out.writeLong(p.shareUntil);
+        out.writeDouble(p.shareRevenue);
+        out.writeDouble(p.shareRefunds);
+        Fields.writeString(out, p.carriedAction);
+        out.writeDouble(p.baseline);
+        out.writeDouble(p.nextBaseline);
+    }
+
+    private static PendingDecision readPending(DataInput in, int index, int[] nextIsStateOf)
+            throws IOException {
+        Decision d = new Decision();
+        d.decisionId = Fields.readString(in);
+        d.userId = Fields.readString(in);
+        d.windowEnd = in.readLong();
+        d.actionId = Fields.readString(in);
+        d.actionIndex = VarInts.readCount(in, Integer.MAX_VALUE);
+        d.propensity = in.readDouble();
+        d.probabilities = Fields.readDoubles(in);
+        d.qValues = Fields.readDoubles(in);
+        d.policyVersion = VarInts.readSigned(in);
+        d.modelVersion = Fields.readString(in);
+        int flags = in.readUnsignedByte();
+        d.controlGroup = (flags & 1) != 0;
+        d.explored = (flags & 2) != 0;
+        d.budgetDenied = (flags & 4) != 0;
+        int stage = in.readUnsignedByte();
+        d.stage = stage == 0xFF ? null : UserStateCodec.stage(stage);
+        d.expectedPurchases = in.readDouble();
+        d.purchaseProbability = in.readDouble();
+        d.expectedSpend = in.readDouble();
+        d.expectedOrderValue = in.readDouble();
+        d.expectedCost = in.readDouble();
+        d.budgetPrice = in.readDouble();
+
+        PendingDecision p = new PendingDecision();
+        p.decision = d;
+        p.state = Fields.readDoubles(in);
+        long same = VarInts.readSigned(in);
+        if (same < -1 || same >= nextIsStateOf.length || same == index) {
+            throw new IOException("bad next-state reference " + same);
+        }
+        nextIsStateOf[index] = (int) same;
+        if (same < 0) {
+            p.nextState = Fields.readDoubles(in);
+        }
+        p.nextAllowed = Fields.readBooleans(in);
+        p.maturesAt = in.readLong();
+        p.revenue = in.readDouble();
+        p.refunds = in.readDouble();
+        p.purchases = VarInts.readCount(in, Integer.MAX_VALUE);
+        p.fixedCost = in.readDouble();
+        p.revenueShare = in.readDouble();
+        p.shareFrom = in.readLong();
+        p.shareUntil = in.readLong();
+        p.shareRevenue = in.readDouble();
+        p.shareRefunds = in.readDouble();
+        p.carriedAction = Fields.readString(in);
+        p.baseline = in.readDouble();
+        p.nextBaseline = in.readDouble();
+        return p;
+    }
+}
