@@ -14,9 +14,11 @@ import java.util.List;
 
 /**
  * The byte layout of an {@link AgentUserState} in keyed state: part of the savepoint format. Every
- * field is kept exactly (state vectors and Q-values as doubles: the learner trains on them); counts
- * and small integers are variable-length, the catalogue's strings are written once per history. A
- * leading version byte lets a later release read this one; reading validates counts and codes.
+ * field is kept exactly except the encoded state vectors, kept as 32-bit floats: they only ever
+ * feed the networks, which compute in float (the replay buffer holds them so too). The user id is
+ * written once, decision ids that follow {@link Decision#idOf} are not written at all, a next state
+ * that is the next decision's state is a reference, counts are variable-length. A leading version
+ * byte lets a later release read this one; reading validates counts and codes.
  */
 public final class AgentStateCodec implements Codec<AgentUserState> {
     private static final long serialVersionUID = 1L;
@@ -34,18 +36,20 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
     public void write(AgentUserState u, DataOutput out) throws IOException {
         out.writeByte(VERSION);
         out.writeLong(u.lastDecisionWindow);
+        String user = userOf(u);
+        Fields.writeString(out, user);
         out.writeBoolean(u.history != null);
         if (u.history != null) {
             writeHistory(u.history, out);
         }
         VarInts.writeUnsigned(out, u.pending.size());
         for (PendingDecision p : u.pending) {
-            writePending(p, out, u.pending);
+            writePending(p, out, u.pending, user);
         }
         VarInts.writeUnsigned(out, u.lookahead.size());
         for (Event e : u.lookahead) {
             out.writeUTF(e.eventId);
-            out.writeUTF(e.userId);
+            writeUser(out, e.userId, user);
             out.writeByte(UserStateCodec.typeCode(e.type));
             out.writeLong(e.eventTime);
             out.writeDouble(e.amount);
@@ -60,6 +64,7 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
         }
         AgentUserState u = new AgentUserState();
         u.lastDecisionWindow = in.readLong();
+        String user = Fields.readString(in);
         if (in.readBoolean()) {
             u.history = readHistory(in);
         }
@@ -67,7 +72,7 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
         u.pending = new ArrayList<>(Math.max(2, pending));
         int[] nextIsStateOf = new int[pending];
         for (int i = 0; i < pending; i++) {
-            u.pending.add(readPending(in, i, nextIsStateOf));
+            u.pending.add(readPending(in, i, nextIsStateOf, user));
         }
         for (int i = 0; i < pending; i++) {
             if (nextIsStateOf[i] >= 0) {
@@ -78,11 +83,10 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
         List<Event> lookahead = new ArrayList<>(held);
         for (int i = 0; i < held; i++) {
             String id = in.readUTF();
-            String user = in.readUTF();
             lookahead.add(
                     new Event(
                             id,
-                            user,
+                            readUser(in, user),
                             UserStateCodec.type(in.readUnsignedByte()),
                             in.readLong(),
                             in.readDouble()));
@@ -91,11 +95,33 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
         return u;
     }
 
+    /** The user the state belongs to (every decision and event in it is theirs). */
+    private static String userOf(AgentUserState u) {
+        for (PendingDecision p : u.pending) {
+            if (p.decision.userId != null) {
+                return p.decision.userId;
+            }
+        }
+        return u.lookahead.isEmpty() ? null : u.lookahead.get(0).userId;
+    }
+
+    private static void writeUser(DataOutput out, String userId, String user) throws IOException {
+        boolean same = userId != null && userId.equals(user);
+        out.writeBoolean(same);
+        if (!same) {
+            Fields.writeString(out, userId);
+        }
+    }
+
+    private static String readUser(DataInput in, String user) throws IOException {
+        return in.readBoolean() ? user : Fields.readString(in);
+    }
+
     private static void writeHistory(InterventionHistory h, DataOutput out) throws IOException {
         Fields.writeStrings(out, h.actionIds);
-        Fields.writeLongs(out, h.lastSentAt);
+        Fields.writeTimes(out, h.lastSentAt);
         Fields.writeInts(out, h.sends);
-        Fields.writeLongs(out, h.recentTimes);
+        Fields.writeTimes(out, h.recentTimes);
         Fields.writeInts(out, h.recentActions);
         VarInts.writeUnsigned(out, h.recentNext);
         VarInts.writeUnsigned(out, h.recentCount);
@@ -107,9 +133,9 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
     private static InterventionHistory readHistory(DataInput in) throws IOException {
         InterventionHistory h = new InterventionHistory();
         h.actionIds = Fields.readStrings(in);
-        h.lastSentAt = Fields.readLongs(in);
+        h.lastSentAt = Fields.readTimes(in);
         h.sends = Fields.readInts(in);
-        h.recentTimes = Fields.readLongs(in);
+        h.recentTimes = Fields.readTimes(in);
         h.recentActions = Fields.readInts(in);
         h.recentNext = VarInts.readCount(in, InterventionHistory.RECENT_CAPACITY);
         h.recentCount = VarInts.readCount(in, InterventionHistory.RECENT_CAPACITY);
@@ -123,12 +149,18 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
      * A decision's next state is the state of the user's next decision, usually still pending too:
      * then it is written as that decision's index instead of a second copy of the vector.
      */
-    private static void writePending(PendingDecision p, DataOutput out, List<PendingDecision> all)
+    private static void writePending(
+            PendingDecision p, DataOutput out, List<PendingDecision> all, String user)
             throws IOException {
         Decision d = p.decision;
-        Fields.writeString(out, d.decisionId);
-        Fields.writeString(out, d.userId);
+        writeUser(out, d.userId, user);
         out.writeLong(d.windowEnd);
+        boolean derived =
+                d.decisionId != null && d.decisionId.equals(Decision.idOf(d.userId, d.windowEnd));
+        out.writeBoolean(derived);
+        if (!derived) {
+            Fields.writeString(out, d.decisionId);
+        }
         Fields.writeString(out, d.actionId);
         VarInts.writeUnsigned(out, d.actionIndex);
         out.writeDouble(d.propensity);
@@ -146,7 +178,7 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
         out.writeDouble(d.expectedCost);
         out.writeDouble(d.budgetPrice);
 
-        Fields.writeDoubles(out, p.state);
+        Fields.writeFloats(out, p.state);
         int same = -1;
         for (int j = 0; j < all.size() && same < 0 && p.nextState != null; j++) {
             if (all.get(j) != p && Arrays.equals(all.get(j).state, p.nextState)) {
@@ -155,7 +187,7 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
         }
         VarInts.writeSigned(out, same);
         if (same < 0) {
-            Fields.writeDoubles(out, p.nextState);
+            Fields.writeFloats(out, p.nextState);
         }
         Fields.writeBooleans(out, p.nextAllowed);
         out.writeLong(p.maturesAt);
@@ -173,12 +205,13 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
         out.writeDouble(p.nextBaseline);
     }
 
-    private static PendingDecision readPending(DataInput in, int index, int[] nextIsStateOf)
-            throws IOException {
+    private static PendingDecision readPending(
+            DataInput in, int index, int[] nextIsStateOf, String user) throws IOException {
         Decision d = new Decision();
-        d.decisionId = Fields.readString(in);
-        d.userId = Fields.readString(in);
+        d.userId = readUser(in, user);
         d.windowEnd = in.readLong();
+        d.decisionId =
+                in.readBoolean() ? Decision.idOf(d.userId, d.windowEnd) : Fields.readString(in);
         d.actionId = Fields.readString(in);
         d.actionIndex = VarInts.readCount(in, Integer.MAX_VALUE);
         d.propensity = in.readDouble();
@@ -201,14 +234,14 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
 
         PendingDecision p = new PendingDecision();
         p.decision = d;
-        p.state = Fields.readDoubles(in);
+        p.state = Fields.readFloats(in);
         long same = VarInts.readSigned(in);
         if (same < -1 || same >= nextIsStateOf.length || same == index) {
             throw new IOException("bad next-state reference " + same);
         }
         nextIsStateOf[index] = (int) same;
         if (same < 0) {
-            p.nextState = Fields.readDoubles(in);
+            p.nextState = Fields.readFloats(in);
         }
         p.nextAllowed = Fields.readBooleans(in);
         p.maturesAt = in.readLong();

@@ -1,7 +1,7 @@
 package io.retentionloop.agent;
 
+import io.retentionloop.encoding.JsonOut;
 import io.retentionloop.lifecycle.LifecycleStage;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -74,7 +74,7 @@ public class Decision {
 
     /** The id of the decision for a user at a window end. */
     public static String idOf(String userId, long windowEnd) {
-        return userId + "@" + Instant.ofEpochMilli(windowEnd);
+        return userId + "@" + JsonOut.time(windowEnd);
     }
 
     /** Whether something other than {@code none} was chosen. */

@@ -144,4 +144,60 @@ public final class Fields {
         }
         return a;
     }
+
+    /**
+     * Doubles kept as 32-bit floats: for vectors that are only ever fed to a network computing in
+     * float, where the narrowing loses nothing it would see.
+     */
+    public static void writeFloats(DataOutput out, double[] a) throws IOException {
+        writeLength(out, a, a == null ? 0 : a.length);
+        if (a != null) {
+            for (double v : a) {
+                out.writeFloat((float) v);
+            }
+        }
+    }
+
+    public static double[] readFloats(DataInput in) throws IOException {
+        int n = readLength(in);
+        if (n < 0) {
+            return null;
+        }
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = in.readFloat();
+        }
+        return a;
+    }
+
+    /**
+     * Epoch-millisecond times where {@link Long#MIN_VALUE} means "never": one byte for never, six
+     * for a time of this century.
+     */
+    public static void writeTimes(DataOutput out, long[] a) throws IOException {
+        writeLength(out, a, a == null ? 0 : a.length);
+        if (a != null) {
+            for (long v : a) {
+                VarInts.writeUnsigned(out, v == Long.MIN_VALUE ? 0 : ((v << 1) ^ (v >> 63)) + 1);
+            }
+        }
+    }
+
+    public static long[] readTimes(DataInput in) throws IOException {
+        int n = readLength(in);
+        if (n < 0) {
+            return null;
+        }
+        long[] a = new long[n];
+        for (int i = 0; i < n; i++) {
+            long z = VarInts.readUnsigned(in);
+            if (z == 0) {
+                a[i] = Long.MIN_VALUE;
+            } else {
+                z -= 1;
+                a[i] = (z >>> 1) ^ -(z & 1);
+            }
+        }
+        return a;
+    }
 }

@@ -169,6 +169,10 @@ public final class UserLifecycleFunction extends KeyedProcessFunction<String, Ev
             duplicates.inc();
             return;
         }
+        if (u != null && watermark != Long.MIN_VALUE) {
+            // a duplicate of an event older than this would be late, and dropped as such
+            u.forgetSeenBefore(watermark - rules.dedupRetention().toMillis());
+        }
         accepted.inc();
         if (e.type.monetary()) {
             ctx.output(REVENUE, e);

@@ -26,6 +26,15 @@ class AgentStateCodecTest {
         return a;
     }
 
+    /** Values a float holds exactly: the state vectors' precision in state. */
+    private static double[] floats(SplittableRandom rnd, int n) {
+        double[] a = doubles(rnd, n);
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) a[i];
+        }
+        return a;
+    }
+
     private static PendingDecision pending(SplittableRandom rnd, long windowEnd, boolean next) {
         Decision d = new Decision();
         d.decisionId = Decision.idOf("u1", windowEnd);
@@ -48,9 +57,9 @@ class AgentStateCodecTest {
         d.budgetPrice = 0.25;
         PendingDecision p = new PendingDecision();
         p.decision = d;
-        p.state = doubles(rnd, new StateEncoder(CATALOGUE).size());
+        p.state = floats(rnd, new StateEncoder(CATALOGUE).size());
         if (next) {
-            p.offerNextState(doubles(rnd, p.state.length), 3.5, new boolean[] {true, false, true});
+            p.offerNextState(floats(rnd, p.state.length), 3.5, new boolean[] {true, false, true});
         }
         p.maturesAt = windowEnd + 8 * DAY;
         p.revenue = 40.5;
@@ -110,13 +119,28 @@ class AgentStateCodecTest {
     }
 
     @Test
+    void stateVectorsKeepFloatPrecisionEverythingElseIsExact() throws Exception {
+        AgentUserState u = busyUser();
+        PendingDecision p = u.pending.get(0);
+        p.state[0] = 0.1; // not a float
+        p.decision.qValues[0] = 0.1;
+        AgentUserState back = read(write(u));
+        assertThat(back.pending.get(0).state[0]).isEqualTo((double) 0.1f).isNotEqualTo(0.1);
+        assertThat(back.pending.get(0).decision.qValues[0]).isEqualTo(0.1);
+        assertThat(back.pending.get(0).decision.decisionId).isEqualTo(p.decision.decisionId);
+        // an id that does not follow the rule is kept as it is
+        p.decision.decisionId = "legacy-id";
+        assertThat(read(write(u)).pending.get(0).decision.decisionId).isEqualTo("legacy-id");
+    }
+
+    @Test
     void aNextStateThatIsTheNextDecisionsStateIsWrittenOnce() throws Exception {
         AgentUserState u = busyUser();
         int separate = write(u).length;
         PendingDecision first = u.pending.get(0);
         first.nextState = u.pending.get(1).state.clone();
         byte[] shared = write(u);
-        assertThat(shared.length).isLessThan(separate - 8 * first.state.length + 8);
+        assertThat(shared.length).isLessThan(separate - 4 * first.state.length + 8);
         AgentUserState back = read(shared);
         assertThat(back.pending.get(0).nextState).containsExactly(u.pending.get(1).state);
         assertThat(back.pending.get(0).nextState).isNotSameAs(back.pending.get(1).state);
