@@ -296,8 +296,23 @@ public final class Benchmark {
         }
         long t1 = System.nanoTime();
         long cpu1 = os.getProcessCpuTime();
-        snapshots.last(t1, InProcessCounters.sum(SNAPSHOT_COUNTER));
         Map<String, Double> cpuByThread = threads.secondsByGroup();
+        // window ends the last events trigger come just after them: follow the snapshot counter
+        // for a second and then until it has been still for 300 ms (at most 3 s), outside the
+        // timed run
+        long still = t1;
+        long seen = InProcessCounters.sum(SNAPSHOT_COUNTER);
+        while ((System.nanoTime() - t1 < 1e9 || System.nanoTime() - still < 300_000_000L)
+                && System.nanoTime() - t1 < 3e9) {
+            Thread.sleep(20);
+            long n = InProcessCounters.sum(SNAPSHOT_COUNTER);
+            if (n != seen) {
+                seen = n;
+                still = System.nanoTime();
+            }
+            snapshots.sample(System.nanoTime(), n);
+        }
+        snapshots.last(System.nanoTime(), InProcessCounters.sum(SNAPSHOT_COUNTER));
         JsonNode checkpoints = rest.get("/jobs/" + job + "/checkpoints");
         JsonNode e2e = checkpoints.path("summary").path("end_to_end_duration");
         long completed = checkpoints.path("counts").path("completed").asLong();

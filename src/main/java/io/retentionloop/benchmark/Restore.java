@@ -29,14 +29,37 @@ final class Restore {
      * usersInState} is read once the savepoint is taken.
      */
     static Snapshots take(LocalFlink flink, JobID job, Path dir) throws Exception {
+        // a short run can still have tasks starting or finishing (the empty control sources):
+        // snapshot once they have settled, and again if one was caught in between
+        while (!allRunning(flink.miniCluster().getExecutionGraph(job).get())) {
+            Thread.sleep(20);
+        }
         String savepoint =
-                flink.miniCluster()
-                        .triggerSavepoint(
-                                job, dir.toUri().toString(), false, SavepointFormatType.CANONICAL)
-                        .get();
+                retried(
+                        () ->
+                                flink.miniCluster()
+                                        .triggerSavepoint(
+                                                job,
+                                                dir.toUri().toString(),
+                                                false,
+                                                SavepointFormatType.CANONICAL)
+                                        .get());
         long users = InProcessCounters.gauge("users");
-        String checkpoint = flink.miniCluster().triggerCheckpoint(job).get();
+        String checkpoint = retried(() -> flink.miniCluster().triggerCheckpoint(job).get());
         return new Snapshots(savepoint, checkpoint, users);
+    }
+
+    private static String retried(java.util.concurrent.Callable<String> snapshot) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return snapshot.call();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     /**

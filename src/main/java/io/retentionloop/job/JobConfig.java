@@ -165,7 +165,8 @@ public record JobConfig(
             Duration expireAfter,
             Duration allowedLateness,
             Duration dedupRetention,
-            Duration stateTtl)
+            Duration stateTtl,
+            int bundleSize)
             implements Serializable {}
 
     /** The value model the scorer serves; later versions are announced on the models topic. */
@@ -453,6 +454,7 @@ public record JobConfig(
         require(!kafka.bootstrapServers.isBlank(), "kafka.bootstrap-servers must be set");
         require(value.batchSize > 0, "value.batch-size must be > 0");
         require(agent.batchSize > 0, "agent.batch-size must be > 0");
+        require(lifecycle.bundleSize > 0, "lifecycle.bundle-size must be > 0");
         require(learner.maxUpdatesPerRecord >= 0, "learner.max-updates-per-record must be >= 0");
         require(learner.publishEvery > 0, "learner.publish-every must be > 0");
         require(learner.gateWindow > 0, "learner.gate-window must be > 0");

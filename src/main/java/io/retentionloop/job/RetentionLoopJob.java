@@ -18,7 +18,7 @@ import io.retentionloop.events.IngestRouter;
 import io.retentionloop.events.Ingested;
 import io.retentionloop.learner.PolicyLearnerFunction;
 import io.retentionloop.learner.PolicySnapshot;
-import io.retentionloop.lifecycle.UserLifecycleFunction;
+import io.retentionloop.lifecycle.UserLifecycleOperator;
 import io.retentionloop.lifecycle.WindowSnapshot;
 import io.retentionloop.security.Secret;
 import io.retentionloop.security.Signer;
@@ -202,11 +202,14 @@ public final class RetentionLoopJob {
 
         SingleOutputStreamOperator<WindowSnapshot> snapshots =
                 events.keyBy(e -> e.userId)
-                        .process(
-                                new UserLifecycleFunction(
-                                        config.lifecycleRules(), config.topics().events()))
-                        .uid(Uids.USER_LIFECYCLE)
-                        .name(Uids.USER_LIFECYCLE);
+                        .transform(
+                                Uids.USER_LIFECYCLE,
+                                TypeInformation.of(WindowSnapshot.class),
+                                new UserLifecycleOperator(
+                                        config.lifecycleRules(),
+                                        config.topics().events(),
+                                        config.lifecycle().bundleSize()))
+                        .uid(Uids.USER_LIFECYCLE);
 
         DataStream<ModelRef> models =
                 env.fromSource(
@@ -232,7 +235,7 @@ public final class RetentionLoopJob {
                 agentAndLearner(env, config, sources, sinks, scored, snapshots);
 
         events.getSideOutput(IngestRouter.DEAD_LETTERS)
-                .union(snapshots.getSideOutput(UserLifecycleFunction.LATE), agentDeadLetters)
+                .union(snapshots.getSideOutput(UserLifecycleOperator.LATE), agentDeadLetters)
                 .sinkTo(sinks.deadLetters())
                 .uid(Uids.DEAD_LETTER_SINK)
                 .name(Uids.DEAD_LETTER_SINK);
@@ -262,7 +265,7 @@ public final class RetentionLoopJob {
                         .name(Uids.AGENT_WINDOWS)
                         .union(
                                 lifecycle
-                                        .getSideOutput(UserLifecycleFunction.REVENUE)
+                                        .getSideOutput(UserLifecycleOperator.REVENUE)
                                         .map(AgentInput::of)
                                         .returns(AgentInput.class)
                                         .uid(Uids.AGENT_REVENUE)

@@ -10,7 +10,7 @@ import io.retentionloop.learner.PolicyLearnerFunction;
 import io.retentionloop.learner.PolicySnapshot;
 import io.retentionloop.lifecycle.LifecycleStage;
 import io.retentionloop.lifecycle.StageCounts;
-import io.retentionloop.lifecycle.UserLifecycleFunction;
+import io.retentionloop.lifecycle.UserLifecycleOperator;
 import io.retentionloop.lifecycle.UserProfile;
 import io.retentionloop.value.ModelRef;
 import io.retentionloop.value.ValueScorerOperator;
@@ -196,7 +196,7 @@ public final class SavepointInspector implements Callable<Integer> {
             reads.add(
                     reader.readListState(
                                     OperatorIdentifier.forUid(Uids.USER_LIFECYCLE),
-                                    UserLifecycleFunction.STAGE_COUNTS_STATE,
+                                    UserLifecycleOperator.STAGE_COUNTS_STATE,
                                     TypeInformation.of(StageCounts.class))
                             .flatMap(SavepointInspector::stageCounts, factType));
         }
@@ -428,18 +428,18 @@ public final class SavepointInspector implements Callable<Integer> {
                     getRuntimeContext()
                             .getState(
                                     new ValueStateDescriptor<>(
-                                            UserLifecycleFunction.USER_STATE,
+                                            UserLifecycleOperator.USER_STATE,
                                             io.retentionloop.lifecycle.UserStateSerializer
                                                     .INSTANCE));
             // users of release 0.1.0 not touched since a restore keep its layout
             ValueStateDescriptor<UserProfile> p =
                     new ValueStateDescriptor<>(
-                            UserLifecycleFunction.LEGACY_PROFILE_STATE,
+                            UserLifecycleOperator.LEGACY_PROFILE_STATE,
                             TypeInformation.of(UserProfile.class));
             p.enableTimeToLive(readTtl());
             ListStateDescriptor<io.retentionloop.events.Event> e =
                     new ListStateDescriptor<>(
-                            UserLifecycleFunction.LEGACY_PENDING_STATE,
+                            UserLifecycleOperator.LEGACY_PENDING_STATE,
                             TypeInformation.of(io.retentionloop.events.Event.class));
             e.enableTimeToLive(readTtl());
             legacyProfile = getRuntimeContext().getState(p);

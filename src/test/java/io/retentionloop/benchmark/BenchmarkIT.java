@@ -40,6 +40,7 @@ class BenchmarkIT {
                                         List.of()),
                                 lines::add)
                         .run();
+        lines.forEach(System.out::println); // what the benchmark printed, for a failure's report
         JsonNode written = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         assertThat(written.get("graph_to_bare_ratio").asDouble())
                 .isEqualTo(report.get("graph_to_bare_ratio").asDouble());
@@ -77,8 +78,11 @@ class BenchmarkIT {
         assertThat(report.get("restore_seconds").asDouble()).isPositive();
         assertThat(report.get("restore_seconds_checkpoint").asDouble()).isPositive();
         assertThat(report.get("start_seconds_without_state").asDouble()).isPositive();
-        assertThat(report.get("window_end_snapshots_per_s").asDouble()).isPositive();
-        assertThat(report.get("window_end_snapshots_peak_per_s").asDouble()).isPositive();
+        // a run this small can read its whole file before the first periodic watermark, and the
+        // finished file split takes its watermark with it: no window need end (SnapshotRateTest
+        // covers the figure itself)
+        assertThat(report.get("window_end_snapshots_per_s").asDouble()).isNotNegative();
+        assertThat(report.get("window_end_snapshots_peak_per_s").asDouble()).isNotNegative();
         assertThat(lines).anyMatch(l -> l.startsWith("restored from"));
 
         String html = Files.readString(out.resolve("report.html"));

@@ -12,14 +12,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class UserLifecycleFunctionTest {
+class UserLifecycleOperatorTest {
     static final long DAY = 86_400_000L;
     static final long T0 = Instant.parse("2025-01-02T00:00:00Z").toEpochMilli(); // a window start
     static final LifecycleRules RULES =
@@ -45,9 +44,7 @@ class UserLifecycleFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, WindowSnapshot>
             newHarness() throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new UserLifecycleFunction(RULES, "events")),
-                e -> e.userId,
-                Types.STRING);
+                new UserLifecycleOperator(RULES, "events", 1), e -> e.userId, Types.STRING);
     }
 
     @AfterEach
@@ -122,7 +119,7 @@ class UserLifecycleFunctionTest {
         harness.processWatermark(T0 + 14 * DAY - 1);
         assertThat(snapshots().get(1).feature("net_spend")).isEqualTo(20);
         List<DeadLetter> late =
-                harness.getSideOutput(UserLifecycleFunction.LATE).stream()
+                harness.getSideOutput(UserLifecycleOperator.LATE).stream()
                         .map(StreamRecord::getValue)
                         .collect(Collectors.toList());
         assertThat(late).hasSize(1);
