@@ -13,12 +13,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The byte layout of an {@link AgentUserState} in keyed state: part of the savepoint format. Every
- * field is kept exactly except the encoded state vectors, kept as 32-bit floats: they only ever
- * feed the networks, which compute in float (the replay buffer holds them so too). The user id is
- * written once, decision ids that follow {@link Decision#idOf} are not written at all, a next state
- * that is the next decision's state is a reference, counts are variable-length. A leading version
- * byte lets a later release read this one; reading validates counts and codes.
+ * The byte layout of an {@link AgentUserState} in keyed state: part of the savepoint format. A
+ * pending decision keeps what maturing needs (ids, window end, action, propensity, policy version,
+ * control group and expected spend, the shaping baseline): the whole decision is on the decisions
+ * topic already. Every kept field is exact except the encoded state vectors, kept as 32-bit floats:
+ * they only ever feed the networks, which compute in float (the replay buffer holds them so too).
+ * The user id is written once, decision ids that follow {@link Decision#idOf} are not written at
+ * all, a next state that is the next decision's state is a reference, counts are variable-length. A
+ * leading version byte lets a later release read this one; reading validates counts and codes.
  */
 public final class AgentStateCodec implements Codec<AgentUserState> {
     private static final long serialVersionUID = 1L;
@@ -164,19 +166,9 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
         Fields.writeString(out, d.actionId);
         VarInts.writeUnsigned(out, d.actionIndex);
         out.writeDouble(d.propensity);
-        Fields.writeDoubles(out, d.probabilities);
-        Fields.writeDoubles(out, d.qValues);
         VarInts.writeSigned(out, d.policyVersion);
-        Fields.writeString(out, d.modelVersion);
-        int flags = (d.controlGroup ? 1 : 0) | (d.explored ? 2 : 0) | (d.budgetDenied ? 4 : 0);
-        out.writeByte(flags);
-        out.writeByte(d.stage == null ? 0xFF : UserStateCodec.stageCode(d.stage));
-        out.writeDouble(d.expectedPurchases);
-        out.writeDouble(d.purchaseProbability);
+        out.writeBoolean(d.controlGroup);
         out.writeDouble(d.expectedSpend);
-        out.writeDouble(d.expectedOrderValue);
-        out.writeDouble(d.expectedCost);
-        out.writeDouble(d.budgetPrice);
 
         Fields.writeFloats(out, p.state);
         int same = -1;
@@ -215,22 +207,9 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
         d.actionId = Fields.readString(in);
         d.actionIndex = VarInts.readCount(in, Integer.MAX_VALUE);
         d.propensity = in.readDouble();
-        d.probabilities = Fields.readDoubles(in);
-        d.qValues = Fields.readDoubles(in);
         d.policyVersion = VarInts.readSigned(in);
-        d.modelVersion = Fields.readString(in);
-        int flags = in.readUnsignedByte();
-        d.controlGroup = (flags & 1) != 0;
-        d.explored = (flags & 2) != 0;
-        d.budgetDenied = (flags & 4) != 0;
-        int stage = in.readUnsignedByte();
-        d.stage = stage == 0xFF ? null : UserStateCodec.stage(stage);
-        d.expectedPurchases = in.readDouble();
-        d.purchaseProbability = in.readDouble();
+        d.controlGroup = in.readBoolean();
         d.expectedSpend = in.readDouble();
-        d.expectedOrderValue = in.readDouble();
-        d.expectedCost = in.readDouble();
-        d.budgetPrice = in.readDouble();
 
         PendingDecision p = new PendingDecision();
         p.decision = d;

@@ -106,11 +106,33 @@ class AgentStateCodecTest {
     @Test
     void everyFieldSurvivesTheRoundTrip() throws Exception {
         AgentUserState u = busyUser();
+        AgentUserState back = read(write(u));
+        // a pending decision keeps what maturing needs; the rest is on the decisions topic
+        for (PendingDecision p : u.pending) {
+            Decision d = p.decision;
+            Decision kept = new Decision();
+            kept.decisionId = d.decisionId;
+            kept.userId = d.userId;
+            kept.windowEnd = d.windowEnd;
+            kept.actionId = d.actionId;
+            kept.actionIndex = d.actionIndex;
+            kept.propensity = d.propensity;
+            kept.policyVersion = d.policyVersion;
+            kept.controlGroup = d.controlGroup;
+            kept.expectedSpend = d.expectedSpend;
+            p.decision = kept;
+        }
         // NaN (unknown) is a value here: compare doubles bit for bit
-        assertThat(read(write(u)))
+        assertThat(back)
                 .usingRecursiveComparison()
                 .withComparatorForType(Double::compare, Double.class)
                 .isEqualTo(u);
+        Outcome o =
+                new RewardAttribution(AgentSettings.defaults())
+                        .mature(back.pending.get(0), false)
+                        .outcome();
+        assertThat(o.decisionId).isEqualTo(u.pending.get(0).decision.decisionId);
+        assertThat(o.controlGroup).isTrue();
         AgentUserState empty = new AgentUserState();
         assertThat(read(write(empty))).usingRecursiveComparison().isEqualTo(empty);
         AgentUserState copy = AgentStateSerializer.INSTANCE.copy(u);
@@ -123,10 +145,10 @@ class AgentStateCodecTest {
         AgentUserState u = busyUser();
         PendingDecision p = u.pending.get(0);
         p.state[0] = 0.1; // not a float
-        p.decision.qValues[0] = 0.1;
+        p.decision.propensity = 0.1;
         AgentUserState back = read(write(u));
         assertThat(back.pending.get(0).state[0]).isEqualTo((double) 0.1f).isNotEqualTo(0.1);
-        assertThat(back.pending.get(0).decision.qValues[0]).isEqualTo(0.1);
+        assertThat(back.pending.get(0).decision.propensity).isEqualTo(0.1);
         assertThat(back.pending.get(0).decision.decisionId).isEqualTo(p.decision.decisionId);
         // an id that does not follow the rule is kept as it is
         p.decision.decisionId = "legacy-id";
