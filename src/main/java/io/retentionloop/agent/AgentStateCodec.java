@@ -29,7 +29,7 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
     /** The layout written now. */
     public static final int VERSION = 1;
 
-    /** More pending decisions or held purchases than one user can have. */
+    /** More pending decisions than one user can have (one per window within the horizon). */
     private static final int MAX_ENTRIES = 1 << 16;
 
     private AgentStateCodec() {}
@@ -78,11 +78,16 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
         }
         for (int i = 0; i < pending; i++) {
             if (nextIsStateOf[i] >= 0) {
-                u.pending.get(i).nextState = u.pending.get(nextIsStateOf[i]).state.clone();
+                double[] next = u.pending.get(nextIsStateOf[i]).state;
+                if (next == null) {
+                    throw new IOException("next-state reference to a decision without a state");
+                }
+                u.pending.get(i).nextState = next.clone();
             }
         }
-        int held = VarInts.readCount(in, MAX_ENTRIES);
-        List<Event> lookahead = new ArrayList<>(held);
+        // as many as were held (no bound: a damaged count runs out of input, never of memory)
+        int held = VarInts.readCount(in, Integer.MAX_VALUE);
+        List<Event> lookahead = new ArrayList<>(Math.min(held, 64));
         for (int i = 0; i < held; i++) {
             String id = in.readUTF();
             lookahead.add(
@@ -95,6 +100,18 @@ public final class AgentStateCodec implements Codec<AgentUserState> {
         }
         u.lookahead = lookahead;
         return u;
+    }
+
+    /**
+     * {@code state} rounded to the precision state keeps it in (float), in place: the agent rounds
+     * a state once when it decides, so a decision's transition is the same whether or not its state
+     * went through a checkpoint, on any state backend.
+     */
+    public static double[] atStatePrecision(double[] state) {
+        for (int i = 0; i < state.length; i++) {
+            state[i] = (float) state[i];
+        }
+        return state;
     }
 
     /** The user the state belongs to (every decision and event in it is theirs). */

@@ -449,7 +449,9 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
             }
             u.history.recordWindow(catalogue, w.snapshot);
             user[i] = u;
-            states[i] = encoder.encode(w.snapshot, prediction(w), u.history);
+            states[i] =
+                    AgentStateCodec.atStatePrecision(
+                            encoder.encode(w.snapshot, prediction(w), u.history));
             control[i] =
                     ControlGroup.isControl(
                             w.snapshot.userId, settings.controlShare(), settings.controlSalt());

@@ -455,6 +455,10 @@ public record JobConfig(
         require(value.batchSize > 0, "value.batch-size must be > 0");
         require(agent.batchSize > 0, "agent.batch-size must be > 0");
         require(lifecycle.bundleSize > 0, "lifecycle.bundle-size must be > 0");
+        // ids are keys and parts of state, written with writeUTF (at most 65,535 bytes)
+        require(
+                events.maxIdLength > 0 && events.maxIdLength <= 10_000,
+                "events.max-id-length must be between 1 and 10000");
         require(learner.maxUpdatesPerRecord >= 0, "learner.max-updates-per-record must be >= 0");
         require(learner.publishEvery > 0, "learner.publish-every must be > 0");
         require(learner.gateWindow > 0, "learner.gate-window must be > 0");

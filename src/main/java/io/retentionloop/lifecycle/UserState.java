@@ -12,10 +12,15 @@ import java.util.List;
  *
  * <p>Event ids are remembered as 64-bit fingerprints with their event time: for the few hundred ids
  * one user has within the horizon, two different ids share a fingerprint with a probability of
- * about n²/2⁶⁵ (below 10⁻¹⁴ for 1,000 ids), and a collision would drop one event as a duplicate.
+ * about n²/2⁶⁵ (below 10⁻¹⁴ for 1,000 ids), and a collision would drop one event as a duplicate. At
+ * most {@link #MAX_SEEN} ids are kept: a user (a bot, a load test) sending more within the horizon
+ * has the oldest forgotten, so their state stays small enough to read and write.
  */
 public final class UserState {
     private static final long[] NONE = new long[0];
+
+    /** Event ids remembered per user at most. */
+    public static final int MAX_SEEN = 10_000;
 
     public UserProfile profile;
 
@@ -46,6 +51,9 @@ public final class UserState {
     }
 
     void remember(long fingerprint, long eventTime) {
+        if (seen == MAX_SEEN) {
+            forgetOldest();
+        }
         if (seen == seenIds.length) {
             int n = Math.max(4, seen * 2);
             seenIds = Arrays.copyOf(seenIds, n);
@@ -54,6 +62,18 @@ public final class UserState {
         seenIds[seen] = fingerprint;
         seenTimes[seen] = eventTime;
         seen++;
+    }
+
+    private void forgetOldest() {
+        int oldest = 0;
+        for (int i = 1; i < seen; i++) {
+            if (seenTimes[i] < seenTimes[oldest]) {
+                oldest = i;
+            }
+        }
+        seen--;
+        seenIds[oldest] = seenIds[seen];
+        seenTimes[oldest] = seenTimes[seen];
     }
 
     /** Forgets the ids of events before {@code before}. */

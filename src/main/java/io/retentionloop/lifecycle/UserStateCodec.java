@@ -37,9 +37,6 @@ public final class UserStateCodec implements Codec<UserState> {
         EventType.VIEW, EventType.CART, EventType.PURCHASE, EventType.REFUND, EventType.SESSION
     };
 
-    /** Far more than one user can have within any dedup horizon: a bound for damaged input. */
-    private static final int MAX_ENTRIES = 1 << 22;
-
     private UserStateCodec() {}
 
     @Override
@@ -140,7 +137,7 @@ public final class UserStateCodec implements Codec<UserState> {
             p.recentPurchaseDays[i] = VarInts.readUnsigned(in);
         }
         UserState u = new UserState(p);
-        int seen = VarInts.readCount(in, MAX_ENTRIES);
+        int seen = VarInts.readCount(in, UserState.MAX_SEEN);
         u.seenIds = new long[seen];
         u.seenTimes = new long[seen];
         for (int i = 0; i < seen; i++) {
@@ -148,8 +145,9 @@ public final class UserStateCodec implements Codec<UserState> {
             u.seenTimes[i] = p.openWindowEnd - VarInts.readSigned(in);
         }
         u.seen = seen;
-        int held = VarInts.readCount(in, MAX_ENTRIES);
-        List<Event> events = new ArrayList<>(held);
+        // as many as were held (no bound: a damaged count runs out of input, never of memory)
+        int held = VarInts.readCount(in, Integer.MAX_VALUE);
+        List<Event> events = new ArrayList<>(Math.min(held, 64));
         for (int i = 0; i < held; i++) {
             String id = in.readUTF();
             String user = in.readUTF();

@@ -104,6 +104,19 @@ class UserStateCodecTest {
     }
 
     @Test
+    void aFloodOfIdsKeepsTheNewestAndStaysReadable() throws Exception {
+        UserState u = new UserState(new UserProfile());
+        for (int i = 0; i <= UserState.MAX_SEEN; i++) {
+            assertThat(u.firstSighting("bot-" + i, 1_000 + i)).isTrue();
+        }
+        assertThat(u.seenCount()).isEqualTo(UserState.MAX_SEEN);
+        UserState back = read(write(u));
+        assertThat(back.firstSighting("bot-" + UserState.MAX_SEEN, 0)).isFalse();
+        assertThat(back.firstSighting("bot-1", 0)).isFalse();
+        assertThat(back.firstSighting("bot-0", 0)).isTrue(); // the oldest was forgotten
+    }
+
+    @Test
     void fingerprintsOfSimilarIdsDoNotCollide() {
         Set<Long> seen = new HashSet<>();
         for (int i = 0; i < 1_000_000; i++) {
