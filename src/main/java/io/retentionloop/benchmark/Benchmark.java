@@ -10,6 +10,7 @@ import io.retentionloop.lifecycle.Features;
 import io.retentionloop.local.FlinkRest;
 import io.retentionloop.local.LocalFlink;
 import io.retentionloop.local.LocalModel;
+import io.retentionloop.ops.metrics.InProcessMetrics;
 import io.retentionloop.simulate.WorldConfig;
 import io.retentionloop.value.model.ClvModel;
 import java.io.IOException;
@@ -279,7 +280,7 @@ public final class Benchmark {
         var os =
                 (com.sun.management.OperatingSystemMXBean)
                         ManagementFactory.getOperatingSystemMXBean();
-        InProcessCounters.clear();
+        InProcessMetrics.clear();
         SnapshotRate snapshots = new SnapshotRate();
         ThreadCpu threads = ThreadCpu.start();
         long cpu0 = os.getProcessCpuTime();
@@ -287,11 +288,11 @@ public final class Benchmark {
         JobID job = flink.submit(env, "benchmark-" + scenario);
         FlinkRest rest = new FlinkRest(flink.restAddress());
         int polls = 0;
-        while (InProcessCounters.sum(counters) < stats.validEvents()) {
+        while (InProcessMetrics.sum(counters) < stats.validEvents()) {
             if (++polls % 50 == 0 && flink.status(job).isGloballyTerminalState()) {
                 throw failed(flink, job, scenario);
             }
-            snapshots.sample(System.nanoTime(), InProcessCounters.sum(SNAPSHOT_COUNTER));
+            snapshots.sample(System.nanoTime(), InProcessMetrics.sum(SNAPSHOT_COUNTER));
             Thread.sleep(20);
         }
         long t1 = System.nanoTime();
@@ -301,18 +302,18 @@ public final class Benchmark {
         // for a second and then until it has been still for 300 ms (at most 3 s), outside the
         // timed run
         long still = t1;
-        long seen = InProcessCounters.sum(SNAPSHOT_COUNTER);
+        long seen = InProcessMetrics.sum(SNAPSHOT_COUNTER);
         while ((System.nanoTime() - t1 < 1e9 || System.nanoTime() - still < 300_000_000L)
                 && System.nanoTime() - t1 < 3e9) {
             Thread.sleep(20);
-            long n = InProcessCounters.sum(SNAPSHOT_COUNTER);
+            long n = InProcessMetrics.sum(SNAPSHOT_COUNTER);
             if (n != seen) {
                 seen = n;
                 still = System.nanoTime();
             }
             snapshots.sample(System.nanoTime(), n);
         }
-        snapshots.last(System.nanoTime(), InProcessCounters.sum(SNAPSHOT_COUNTER));
+        snapshots.last(System.nanoTime(), InProcessMetrics.sum(SNAPSHOT_COUNTER));
         JsonNode checkpoints = rest.get("/jobs/" + job + "/checkpoints");
         JsonNode e2e = checkpoints.path("summary").path("end_to_end_duration");
         long completed = checkpoints.path("counts").path("completed").asLong();
@@ -432,7 +433,7 @@ public final class Benchmark {
         c.setString("taskmanager.host", "localhost");
         c.setString(
                 "metrics.reporter.benchmark.factory.class",
-                InProcessCounters.Factory.class.getName());
+                InProcessMetrics.Factory.class.getName());
         return c;
     }
 

@@ -1,6 +1,7 @@
 package io.retentionloop.benchmark;
 
 import io.retentionloop.local.LocalFlink;
+import io.retentionloop.ops.metrics.InProcessMetrics;
 import java.nio.file.Path;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -44,7 +45,7 @@ final class Restore {
                                                 false,
                                                 SavepointFormatType.CANONICAL)
                                         .get());
-        long users = InProcessCounters.gauge("users");
+        long users = InProcessMetrics.gauge("users");
         String checkpoint = retried(() -> flink.miniCluster().triggerCheckpoint(job).get());
         return new Snapshots(savepoint, checkpoint, users);
     }

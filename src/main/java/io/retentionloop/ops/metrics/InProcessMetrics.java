@@ -1,4 +1,4 @@
-package io.retentionloop.benchmark;
+package io.retentionloop.ops.metrics;
 
 import java.util.Collection;
 import java.util.List;
@@ -15,17 +15,19 @@ import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
 
 /**
- * A metric reporter the benchmark plugs into its own MiniCluster: it keeps a reference to every
- * counter and gauge the jobs register, so the benchmark reads how many events have arrived (and how
- * many users the lifecycle holds) straight from the metrics, without polling the REST API (whose
- * cost would be charged to the job).
+ * A metric reporter for code in the cluster's own JVM (a MiniCluster): it keeps a reference to
+ * every counter and gauge the jobs register, so the benchmark reads how many events have arrived
+ * (and how many users the lifecycle holds) straight from the metrics, without polling the REST API
+ * (whose cost would be charged to the job). It ships in the reporter jar beside {@link
+ * BoundPrometheusReporterFactory}, with which it shares the service registration; a cluster that
+ * does not name it never starts it.
  */
-public final class InProcessCounters implements MetricReporter {
+public final class InProcessMetrics implements MetricReporter {
     private static final Map<String, List<Counter>> COUNTERS = new ConcurrentHashMap<>();
     private static final Map<String, List<Gauge<?>>> GAUGES = new ConcurrentHashMap<>();
 
     /** Sum of the counters registered under any of {@code names}, over all tasks. */
-    static long sum(Collection<String> names) {
+    public static long sum(Collection<String> names) {
         long total = 0;
         for (String name : names) {
             for (Counter c : COUNTERS.getOrDefault(name, List.of())) {
@@ -39,7 +41,7 @@ public final class InProcessCounters implements MetricReporter {
      * Sum of the numeric gauges registered under {@code name} over all tasks, or -1 when none is
      * registered.
      */
-    static long gauge(String name) {
+    public static long gauge(String name) {
         List<Gauge<?>> gauges = GAUGES.getOrDefault(name, List.of());
         if (gauges.isEmpty()) {
             return -1;
@@ -54,7 +56,7 @@ public final class InProcessCounters implements MetricReporter {
     }
 
     /** Forgets every metric (between runs; a cancelled job's metrics are removed anyway). */
-    static void clear() {
+    public static void clear() {
         COUNTERS.clear();
         GAUGES.clear();
     }
@@ -90,7 +92,7 @@ public final class InProcessCounters implements MetricReporter {
     public static final class Factory implements MetricReporterFactory {
         @Override
         public MetricReporter createMetricReporter(Properties properties) {
-            return new InProcessCounters();
+            return new InProcessMetrics();
         }
     }
 }
