@@ -1,5 +1,6 @@
 package io.retentionloop.agent;
 
+import io.retentionloop.encoding.StateLayout;
 import io.retentionloop.events.DeadLetter;
 import io.retentionloop.events.DeadLetterReason;
 import io.retentionloop.events.Event;
@@ -19,7 +20,6 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -75,18 +75,12 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     public static final String BUDGET_STATE = "budget";
     public static final String PACER_STATE = "budget-pacer";
 
-    /** The keyed-state layouts the operator's state may hold: 1 (release 0.1.0) and 2. */
-    public static final String LAYOUT_STATE = "state-layout";
-
     /** Release 0.1.0's keyed states, read only to move users into {@link #USER_STATE}. */
     public static final String LEGACY_HISTORY_STATE = "intervention-history";
 
     public static final String LEGACY_PENDING_STATE = "pending-decisions";
     public static final String LEGACY_LOOKAHEAD_STATE = "lookahead-revenue";
     public static final String LEGACY_LAST_DECISION_STATE = "last-decision-window";
-
-    static final int LEGACY_LAYOUT = 1;
-    static final int LAYOUT = 2;
 
     /** Decisions per day the budget pacer samples on each subtask. */
     static final int PACER_SAMPLE = 4096;
@@ -105,7 +99,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
     private transient ActionSelector fixedSelector;
     private transient RewardAttribution attribution;
     private transient ValueState<AgentUserState> users;
-    private transient ListState<Integer> layoutState;
+    private transient StateLayout layout;
     private transient boolean legacy;
     private transient ValueState<InterventionHistory> legacyHistory;
     private transient ListState<PendingDecision> legacyPending;
@@ -176,16 +170,8 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
                                 new ListStateDescriptor<>(
                                         PACER_STATE, TypeInformation.of(BudgetPacer.class)));
         pacer = BudgetPacer.restore(pacerState.get());
-        layoutState =
-                context.getOperatorStateStore()
-                        .getUnionListState(new ListStateDescriptor<>(LAYOUT_STATE, Types.INT));
-        // keyed state restored without a layout record was written by release 0.1.0
-        boolean recorded = false;
-        for (int layout : layoutState.get()) {
-            recorded = true;
-            legacy |= layout == LEGACY_LAYOUT;
-        }
-        legacy |= context.isRestored() && !recorded;
+        layout = StateLayout.restore(context.getOperatorStateStore(), context.isRestored());
+        legacy = layout.legacyMayRemain();
     }
 
     @Override
@@ -391,7 +377,7 @@ public final class RetentionAgentOperator extends AbstractStreamOperator<Decisio
         policyState.update(policy == null ? List.of() : List.of(policy));
         budgetState.update(List.of(budget));
         pacerState.update(List.of(pacer));
-        layoutState.update(legacy ? List.of(LEGACY_LAYOUT, LAYOUT) : List.of(LAYOUT));
+        layout.snapshot();
     }
 
     /** The current user's state; after a restore of release 0.1.0, moved from its layout. */

@@ -56,28 +56,6 @@ public final class Fields {
         return a;
     }
 
-    /** Longs as signed variable-length integers: times as they are, small values in few bytes. */
-    public static void writeLongs(DataOutput out, long[] a) throws IOException {
-        writeLength(out, a, a == null ? 0 : a.length);
-        if (a != null) {
-            for (long v : a) {
-                VarInts.writeSigned(out, v);
-            }
-        }
-    }
-
-    public static long[] readLongs(DataInput in) throws IOException {
-        int n = readLength(in);
-        if (n < 0) {
-            return null;
-        }
-        long[] a = new long[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = VarInts.readSigned(in);
-        }
-        return a;
-    }
-
     public static void writeInts(DataOutput out, int[] a) throws IOException {
         writeLength(out, a, a == null ? 0 : a.length);
         if (a != null) {

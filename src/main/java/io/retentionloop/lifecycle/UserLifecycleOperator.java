@@ -1,5 +1,6 @@
 package io.retentionloop.lifecycle;
 
+import io.retentionloop.encoding.StateLayout;
 import io.retentionloop.events.DeadLetter;
 import io.retentionloop.events.DeadLetterReason;
 import io.retentionloop.events.Event;
@@ -51,7 +52,7 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>State of release 0.1.0 (a profile, a map of event ids and a list of held events per user, each
  * with a TTL) is read when a user is first touched after a restore and moved into the new state;
- * {@link #LAYOUT_STATE} records whether any may remain.
+ * the {@link StateLayout} record records whether any may remain.
  */
 public final class UserLifecycleOperator extends AbstractStreamOperator<WindowSnapshot>
         implements OneInputStreamOperator<Event, WindowSnapshot>,
@@ -70,9 +71,6 @@ public final class UserLifecycleOperator extends AbstractStreamOperator<WindowSn
 
     public static final String STAGE_COUNTS_STATE = "stage-counts";
 
-    /** The state layouts the operator's keyed state may hold: 1 (release 0.1.0) and 2. */
-    public static final String LAYOUT_STATE = "state-layout";
-
     /** The timer service's name: the one Flink's {@code KeyedProcessOperator} used in 0.1.0. */
     static final String TIMERS = "user-timers";
 
@@ -85,9 +83,6 @@ public final class UserLifecycleOperator extends AbstractStreamOperator<WindowSn
     /** The longest an event waits in a bundle (processing time). */
     public static final long MAX_BUNDLE_DELAY_MS = 100;
 
-    static final int LEGACY_LAYOUT = 1;
-    static final int LAYOUT = 2;
-
     private final LifecycleRules rules;
     private final String sourceTopic;
     private final int bundleSize;
@@ -97,7 +92,7 @@ public final class UserLifecycleOperator extends AbstractStreamOperator<WindowSn
     private transient ValueState<UserState> users;
     private transient ListState<StageCounts> stageCountsState;
     private transient StageCounts stageCounts;
-    private transient ListState<Integer> layoutState;
+    private transient StateLayout layout;
     private transient boolean legacy;
     private transient ValueState<UserProfile> legacyProfile;
     private transient MapState<String, Long> legacySeen;
@@ -147,16 +142,8 @@ public final class UserLifecycleOperator extends AbstractStreamOperator<WindowSn
         for (StageCounts c : stageCountsState.get()) {
             stageCounts.addAll(c);
         }
-        layoutState =
-                ctx.getOperatorStateStore()
-                        .getUnionListState(new ListStateDescriptor<>(LAYOUT_STATE, Types.INT));
-        // state restored without a layout record was written by release 0.1.0
-        boolean recorded = false;
-        for (int layout : layoutState.get()) {
-            recorded = true;
-            legacy |= layout == LEGACY_LAYOUT;
-        }
-        legacy |= ctx.isRestored() && !recorded;
+        layout = StateLayout.restore(ctx.getOperatorStateStore(), ctx.isRestored());
+        legacy = layout.legacyMayRemain();
     }
 
     @Override
@@ -404,6 +391,6 @@ public final class UserLifecycleOperator extends AbstractStreamOperator<WindowSn
     public void snapshotState(StateSnapshotContext ctx) throws Exception {
         super.snapshotState(ctx);
         stageCountsState.update(List.of(stageCounts));
-        layoutState.update(legacy ? List.of(LEGACY_LAYOUT, LAYOUT) : List.of(LAYOUT));
+        layout.snapshot();
     }
 }

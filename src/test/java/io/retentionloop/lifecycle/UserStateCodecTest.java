@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.retentionloop.events.Event;
 import io.retentionloop.events.EventType;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -17,18 +15,9 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 class UserStateCodecTest {
-    static final long DAY = 86_400_000L;
-    static final long T0 = Instant.parse("2025-01-02T00:00:00Z").toEpochMilli();
-    static final LifecycleRules RULES =
-            new LifecycleRules(
-                    Duration.ofDays(7),
-                    Duration.ZERO,
-                    Duration.ofDays(30),
-                    Duration.ofDays(90),
-                    Duration.ofDays(14),
-                    Duration.ofDays(1),
-                    Duration.ofDays(2),
-                    Duration.ofDays(60));
+    static final long DAY = UserLifecycleOperatorTest.DAY;
+    static final long T0 = UserLifecycleOperatorTest.T0;
+    static final LifecycleRules RULES = UserLifecycleOperatorTest.RULES;
 
     /** A user with every field set: five windows of purchases, views, refunds and held events. */
     private static UserState busyUser() {
