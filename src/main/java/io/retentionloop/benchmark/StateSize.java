@@ -1,17 +1,13 @@
 package io.retentionloop.benchmark;
 
-import io.retentionloop.job.Uids;
+import io.retentionloop.ops.SavepointInspector;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.jobgraph.OperatorID;
-import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.runtime.SavepointLoader;
 
 /**
@@ -30,7 +26,7 @@ record StateSize(
     /** Reads the metadata of the savepoint (or retained checkpoint) at {@code path}. */
     static StateSize read(String path) throws IOException {
         CheckpointMetadata metadata = SavepointLoader.loadSavepointMetadata(path);
-        Map<OperatorID, String> uids = knownUids();
+        Map<OperatorID, String> uids = SavepointInspector.knownUids();
         Map<String, Long> keyedByUid = new TreeMap<>();
         Map<String, Long> operatorByUid = new TreeMap<>();
         for (OperatorState op : metadata.getOperatorStates()) {
@@ -60,21 +56,5 @@ record StateSize(
 
     private static long sum(Map<String, Long> bytes) {
         return bytes.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    /** Operator ids of the uids in {@link Uids}, to name the operators of a savepoint. */
-    private static Map<OperatorID, String> knownUids() {
-        Map<OperatorID, String> ids = new HashMap<>();
-        for (Field f : Uids.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
-                try {
-                    String uid = (String) f.get(null);
-                    ids.put(OperatorIdentifier.forUid(uid).getOperatorId(), uid);
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return ids;
     }
 }

@@ -566,7 +566,7 @@ public final class SavepointInspector implements Callable<Integer> {
     }
 
     /** Operator ids of every uid in {@link Uids}, to name the operators of a savepoint. */
-    static Map<OperatorID, String> knownUids() {
+    public static Map<OperatorID, String> knownUids() {
         Map<OperatorID, String> ids =
                 new TreeMap<>((a, b) -> a.toHexString().compareTo(b.toHexString()));
         for (Field f : Uids.class.getFields()) {
