@@ -39,7 +39,9 @@ CREATE TABLE decisions (
   expected_spend       DOUBLE,
   expected_order_value DOUBLE,
   expected_cost        DOUBLE,             -- charged to the day's budget
-  WATERMARK FOR window_end AS window_end - INTERVAL '1' HOUR
+  -- users' window ends are spread over the week and parallel agents interleave in a
+  -- partition: a day of slack keeps a catch-up's rows out of the late
+  WATERMARK FOR window_end AS window_end - INTERVAL '1' DAY
 ) WITH (
   'connector' = 'kafka',
   'topic' = '${topics.decisions}',
@@ -94,7 +96,9 @@ CREATE TABLE outcomes (
   carried_cost    DOUBLE,             -- its revenue share, part of cost
   reward          DOUBLE,             -- revenue - refunds - cost
   done            BOOLEAN,
-  WATERMARK FOR matures_at AS matures_at - INTERVAL '1' HOUR
+  -- users' window ends are spread over the week and parallel agents interleave in a
+  -- partition: a day of slack keeps a catch-up's rows out of the late
+  WATERMARK FOR matures_at AS matures_at - INTERVAL '1' DAY
 ) WITH (
   'connector' = 'kafka',
   'topic' = '${topics.outcomes}',
@@ -183,7 +187,9 @@ CREATE TABLE window_snapshots (
   features        MAP<STRING, DOUBLE>,
   `value`         ROW<expected_purchases DOUBLE, purchase_probability DOUBLE,
                       expected_spend DOUBLE, horizon_days DOUBLE, model_version STRING>,
-  WATERMARK FOR window_end AS window_end - INTERVAL '1' HOUR
+  -- users' window ends are spread over the week and parallel agents interleave in a
+  -- partition: a day of slack keeps a catch-up's rows out of the late
+  WATERMARK FOR window_end AS window_end - INTERVAL '1' DAY
 ) WITH (
   'connector' = 'kafka',
   'topic' = '${topics.window-snapshots}',

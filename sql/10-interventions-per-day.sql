@@ -5,7 +5,8 @@
 -- the policy's best action), how sure the policy was (mean propensity) and what they are expected
 -- to cost?
 --
--- Decisions are made at window ends (weekly by default), so only those days have rows. Users the
+-- Decisions are made at each user's window ends, spread over the week by their phase
+-- (lifecycle.window-phase-step), so every day has rows for about a seventh of the users. Users the
 -- agent left alone, and the control group, are in the decision log (sql/30-budget-burn.sql,
 -- sql/40-policy-rollout.sql).
 --

@@ -6,7 +6,7 @@
 -- sql/20-uplift.sql that does not depend on the job's attribution.
 --
 -- Users are those the agent decided on at least once (their group is on every decision); weeks are
--- the job's 7-day windows (aligned to 1970-01-01, a Thursday, like lifecycle.window-offset 0d).
+-- calendar weeks of 7 days from 1970-01-01 (a Thursday), not each user's own windows.
 -- Net revenue per user divides by every user of the group, buyers or not.
 --
 --   jobs/sql.sh sql/50-revenue-by-group.sql

@@ -1,7 +1,10 @@
--- Users per lifecycle stage at every window end, with what the value model expects of them.
+-- Users per lifecycle stage among each day's window ends, with what the value model expects of
+-- them. Users' windows end at their own phase (lifecycle.window-phase-step), so each day holds
+-- about a seventh of the live users; the common grid (window-phase-step 0s) puts them all on one
+-- day a week.
 --
--- Answers: how many live users are new, active, at risk, lapsed or reactivated at each window
--- end, how many moved into that stage in the window, and how much does the value model expect
+-- Answers: how many live users are new, active, at risk, lapsed or reactivated at the window ends
+-- of a day, how many moved into that stage in the window, and how much does the value model expect
 -- them to buy and spend over its horizon (the size of the prize for retention actions)?
 --
 --   jobs/sql.sh sql/60-users-by-stage.sql

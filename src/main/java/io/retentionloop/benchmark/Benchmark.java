@@ -69,6 +69,7 @@ public final class Benchmark {
             long checkpointP50Ms,
             long checkpointMaxMs,
             long checkpoints,
+            long checkpointsFailed,
             Map<String, Double> cpuByThread,
             long windowSnapshots,
             double windowEndBusySeconds,
@@ -189,13 +190,14 @@ public final class Benchmark {
         say.accept(
                 String.format(
                         "round %d %-8s %,10.0f events/s  %6.1f CPU s per M events"
-                                + "  checkpoints p50 %d ms, max %d ms",
+                                + "  checkpoints p50 %d ms, max %d ms, %d failed",
                         r.round(),
                         r.scenario(),
                         r.eventsPerSecond(),
                         r.cpuSecondsPerMillion(),
                         r.checkpointP50Ms(),
-                        r.checkpointMaxMs()));
+                        r.checkpointMaxMs(),
+                        r.checkpointsFailed()));
         if (!r.scenario().equals("bare")) {
             say.accept(
                     String.format(
@@ -332,6 +334,7 @@ public final class Benchmark {
                 e2e.path("p50").asLong(-1),
                 e2e.path("max").asLong(-1),
                 completed,
+                checkpoints.path("counts").path("failed").asLong(),
                 cpuByThread,
                 snapshots.snapshots(),
                 snapshots.busySeconds(),

@@ -69,6 +69,12 @@ final class BenchmarkReport {
             ObjectNode c = cp.putObject(s);
             c.put("p50", median(values(runs, s, x -> x.checkpointP50Ms())));
             c.put("max", Arrays.stream(values(runs, s, x -> x.checkpointMaxMs())).max().orElse(-1));
+            c.put(
+                    "failed",
+                    runs.stream()
+                            .filter(x -> x.scenario().equals(s))
+                            .mapToLong(Run::checkpointsFailed)
+                            .sum());
         }
         putMedian(r, "window_end_snapshots_per_s", runs, "idle", Run::windowEndSnapshotsPerS);
         putMedian(
@@ -104,6 +110,7 @@ final class BenchmarkReport {
             n.put("seconds", run.seconds());
             n.put("cpu_s_per_million_events", run.cpuSecondsPerMillion());
             n.put("checkpoints", run.checkpoints());
+            n.put("checkpoints_failed", run.checkpointsFailed());
             n.put("checkpoint_p50_ms", run.checkpointP50Ms());
             n.put("checkpoint_max_ms", run.checkpointMaxMs());
             if (!run.scenario().equals("bare")) {

@@ -100,7 +100,7 @@ final class TrainClvCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         JobConfig c = config.load();
-        UserLifecycle lifecycle = new UserLifecycle(c.lifecycleRules());
+        UserLifecycle lifecycle = new UserLifecycle(c.lifecycleRules().aligned());
         ClvModel model;
         if (source.world != null) {
             System.out.printf("simulating %d users for %d days (seed %d)%n", users, days, seed);

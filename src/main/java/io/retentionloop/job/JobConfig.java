@@ -166,7 +166,8 @@ public record JobConfig(
             Duration allowedLateness,
             Duration dedupRetention,
             Duration stateTtl,
-            int bundleSize)
+            int bundleSize,
+            Duration windowPhaseStep)
             implements Serializable {}
 
     /** The value model the scorer serves; later versions are announced on the models topic. */
@@ -210,7 +211,8 @@ public record JobConfig(
             double inputL1,
             int ensemble,
             double noiseWeighting,
-            int maxUpdatesPerRecord,
+            double computeShare,
+            double maxBacklog,
             int publishEvery,
             int gateWindow,
             double gateLevel,
@@ -316,7 +318,8 @@ public record JobConfig(
                 lifecycle.expireAfter,
                 lifecycle.allowedLateness,
                 lifecycle.dedupRetention,
-                lifecycle.stateTtl);
+                lifecycle.stateTtl,
+                lifecycle.windowPhaseStep);
     }
 
     /** The packaged defaults only. */
@@ -459,7 +462,10 @@ public record JobConfig(
         require(
                 events.maxIdLength > 0 && events.maxIdLength <= 10_000,
                 "events.max-id-length must be between 1 and 10000");
-        require(learner.maxUpdatesPerRecord >= 0, "learner.max-updates-per-record must be >= 0");
+        require(
+                learner.computeShare > 0 && learner.computeShare <= 1,
+                "learner.compute-share must be > 0 and <= 1");
+        require(learner.maxBacklog >= 1, "learner.max-backlog must be >= 1");
         require(learner.publishEvery > 0, "learner.publish-every must be > 0");
         require(learner.gateWindow > 0, "learner.gate-window must be > 0");
         io.retentionloop.agent.ActionCatalogue c = catalogue();
@@ -501,6 +507,19 @@ public record JobConfig(
                 "job.start-from must be committed, earliest or latest");
     }
 
+    /** Keys earlier releases had, with what replaced them. */
+    private static final Map<String, String> REMOVED_KEYS =
+            Map.of(
+                    "learner.max-updates-per-record",
+                    "removed in 0.2.0: the learner trains in its own task within"
+                            + " learner.compute-share and learner.max-backlog");
+
+    private static IllegalArgumentException unknownKey(String key) {
+        String removed = REMOVED_KEYS.get(key);
+        return new IllegalArgumentException(
+                removed == null ? "unknown config key " + key : key + " was " + removed);
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
@@ -522,7 +541,7 @@ public record JobConfig(
                             String key = path + e.getKey();
                             JsonNode existing = base.get(e.getKey());
                             if (existing == null) {
-                                throw new IllegalArgumentException("unknown config key " + key);
+                                throw unknownKey(key);
                             }
                             if (existing.isObject() && e.getValue().isObject()) {
                                 if (!MAPS.contains(key)) {
@@ -570,13 +589,13 @@ public record JobConfig(
             }
             if (last) {
                 if (!node.has(parts[i])) {
-                    throw new IllegalArgumentException("unknown config key " + key);
+                    throw unknownKey(key);
                 }
                 node.put(parts[i], value);
                 return;
             }
             if (!(node.get(parts[i]) instanceof ObjectNode child)) {
-                throw new IllegalArgumentException("unknown config key " + key);
+                throw unknownKey(key);
             }
             node = child;
         }

@@ -16,7 +16,7 @@ import io.retentionloop.events.Event;
 import io.retentionloop.events.EventTimeWatermarks;
 import io.retentionloop.events.IngestRouter;
 import io.retentionloop.events.Ingested;
-import io.retentionloop.learner.PolicyLearnerFunction;
+import io.retentionloop.learner.PolicyLearnerOperator;
 import io.retentionloop.learner.PolicySnapshot;
 import io.retentionloop.lifecycle.UserLifecycleOperator;
 import io.retentionloop.lifecycle.WindowSnapshot;
@@ -307,12 +307,13 @@ public final class RetentionLoopJob {
                 .name(Uids.OUTCOMES_SINK);
 
         JobConfig.Learner l = config.learner();
-        PolicyLearnerFunction.Settings learner =
-                new PolicyLearnerFunction.Settings(
+        PolicyLearnerOperator.Settings learner =
+                new PolicyLearnerOperator.Settings(
                         config.dqnSettings(),
                         new StateEncoder(catalogue).size(),
                         catalogue.size(),
-                        l.maxUpdatesPerRecord(),
+                        l.computeShare(),
+                        l.maxBacklog(),
                         l.publishEvery(),
                         l.gateWindow(),
                         l.gateLevel(),
@@ -320,10 +321,14 @@ public final class RetentionLoopJob {
                         agentSettings);
         decisions
                 .getSideOutput(RetentionAgentOperator.TRANSITIONS)
-                .process(new PolicyLearnerFunction(learner))
+                .transform(
+                        Uids.POLICY_LEARNER,
+                        TypeInformation.of(PolicySnapshot.class),
+                        new PolicyLearnerOperator(learner))
                 .uid(Uids.POLICY_LEARNER)
-                .name(Uids.POLICY_LEARNER)
                 .setParallelism(1)
+                // its own task: training slices never run on the agent's thread
+                .startNewChain()
                 .sinkTo(sinks.policy())
                 .uid(Uids.POLICY_SINK)
                 .name(Uids.POLICY_SINK)

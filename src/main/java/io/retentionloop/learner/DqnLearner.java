@@ -5,6 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +58,10 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class DqnLearner {
 
     private static final int MAGIC = 0x524c4451; // "RLDQ"
-    private static final int FORMAT = 7;
+    private static final int FORMAT = 8;
+
+    /** The format before the reservoir's state (updates shed, offers while behind), still read. */
+    private static final int FORMAT_WITHOUT_RESERVOIR = 7;
 
     /** The format before weighting by the rewards' noise, still read (as without it). */
     private static final int FORMAT_WITHOUT_NOISE_WEIGHTING = 6;
@@ -94,6 +99,16 @@ public final class DqnLearner {
     private long updates;
     private long added;
     private double credit;
+
+    /** Updates not owed because they were earned while the learner was behind. */
+    private double shed;
+
+    /**
+     * Transitions offered since the learner fell behind, until it caught up (owed less than one
+     * update): with the buffer's size, the reservoir's n.
+     */
+    private long offeredBehind;
+
     private double lastTdLoss = Double.NaN;
     private final RunningMoments stateMoments;
     private double rewardSquares;
@@ -193,6 +208,52 @@ public final class DqnLearner {
      * @throws IllegalArgumentException if its sizes, action or reward do not fit this learner
      */
     public void add(Transition t) {
+        check(t);
+        store(-1, t);
+        credit += settings.updatesPerTransition();
+    }
+
+    /**
+     * Stores a transition as {@link #add} does while fewer than {@code maxBacklog} updates are
+     * owed. At or beyond it the learner is behind: the transition earns no updates and joins the
+     * replay buffer by reservoir sampling (it replaces a uniformly chosen slot with probability
+     * size / n, n counting the buffer's content and every transition offered since the learner fell
+     * behind), so that after a burst the buffer holds a uniform sample of what it held and what
+     * arrived, not only the burst's last part.
+     *
+     * @return whether the transition was stored
+     * @throws IllegalArgumentException if its sizes, action or reward do not fit this learner
+     */
+    public boolean offer(Transition t, double maxBacklog) {
+        check(t);
+        if (credit < 1) {
+            // caught up: the next time it falls behind is a new burst
+            offeredBehind = 0;
+        }
+        if (credit < maxBacklog) {
+            // below the bound, even while a burst is being worked off: earns its updates, and
+            // counts in the reservoir's n so the burst's sample stays uniform
+            offeredBehind += offeredBehind > 0 ? 1 : 0;
+            store(-1, t);
+            credit += settings.updatesPerTransition();
+            return true;
+        }
+        shed += settings.updatesPerTransition();
+        if (replay.size() < replay.capacity()) {
+            store(-1, t);
+            return true;
+        }
+        offeredBehind++;
+        long n = replay.size() + offeredBehind;
+        long j = Long.remainderUnsigned(rng.nextLong(), n);
+        if (j >= replay.size()) {
+            return false;
+        }
+        store((int) j, t);
+        return true;
+    }
+
+    private void check(Transition t) {
         if (t.state == null || t.state.length != stateSize) {
             throw new IllegalArgumentException(
                     "transition "
@@ -214,17 +275,20 @@ public final class DqnLearner {
             throw new IllegalArgumentException(
                     "transition " + t.decisionId + ": reward is " + t.reward);
         }
-        replay.add(
-                t.state,
-                t.action,
-                t.reward,
-                t.done ? null : t.nextState,
-                t.done,
-                t.done ? 0 : nextMask(t));
+    }
+
+    /** Writes a checked transition to {@code slot}, or to the ring's next slot when -1. */
+    private void store(int slot, Transition t) {
+        int mask = t.done ? 0 : nextMask(t);
+        double[] next = t.done ? null : t.nextState;
+        if (slot < 0) {
+            replay.add(t.state, t.action, t.reward, next, t.done, mask);
+        } else {
+            replay.set(slot, t.state, t.action, t.reward, next, t.done, mask);
+        }
         stateMoments.add(t.state);
         rewardSquares += t.reward * t.reward;
         added++;
-        credit += settings.updatesPerTransition();
     }
 
     /** The transition's next-state actions as a bit set; 0 (all) when it does not say. */
@@ -260,9 +324,7 @@ public final class DqnLearner {
      */
     public int train(int maxUpdates) {
         int done = 0;
-        while (done < maxUpdates
-                && credit >= 1 - CREDIT_TOLERANCE
-                && replay.size() >= settings.batchSize()) {
+        while (done < maxUpdates && canTrain()) {
             step();
             credit -= 1;
             done++;
@@ -480,7 +542,15 @@ public final class DqnLearner {
         ByteArrayOutputStream bytes =
                 new ByteArrayOutputStream(
                         (int) Math.min(MAX_ARRAY, estimate + estimate / 64 + 4096));
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        checkpoint(bytes);
+        return bytes.toByteArray();
+    }
+
+    /** Writes the whole learner to {@code sink} (buffered here; not closed). */
+    public void checkpoint(OutputStream sink) {
+        try {
+            DataOutputStream out =
+                    new DataOutputStream(new java.io.BufferedOutputStream(sink, 1 << 16));
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
             out.writeDouble(settings.gamma());
@@ -523,10 +593,12 @@ public final class DqnLearner {
                 Bytes.writeFloatArray(out, DqnNetworks.params(averageBaseline));
             }
             replay.write(out);
+            out.writeDouble(shed);
+            out.writeLong(offeredBehind);
+            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
     }
 
     /**
@@ -535,7 +607,18 @@ public final class DqnLearner {
      * @throws IllegalArgumentException if the bytes are not a learner checkpoint of this format
      */
     public static DqnLearner restore(byte[] checkpoint) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
+        return restore(new ByteArrayInputStream(checkpoint));
+    }
+
+    /**
+     * A learner that continues exactly where the checkpointed one was, read from {@code source}
+     * (buffered here; closed).
+     *
+     * @throws IllegalArgumentException if the bytes are not a learner checkpoint of this format
+     */
+    public static DqnLearner restore(InputStream source) {
+        try (DataInputStream in =
+                new DataInputStream(new java.io.BufferedInputStream(source, 1 << 16))) {
             if (in.readInt() != MAGIC) {
                 throw new IllegalArgumentException("not a DQN learner checkpoint");
             }
@@ -593,6 +676,10 @@ public final class DqnLearner {
             if (l.replay.capacity() != settings.replayCapacity()) {
                 throw new IllegalArgumentException("replay capacity does not match the settings");
             }
+            if (format > FORMAT_WITHOUT_RESERVOIR) {
+                l.shed = in.readDouble();
+                l.offeredBehind = in.readLong();
+            }
             l.startUpdates();
             return l;
         } catch (IOException e) {
@@ -643,6 +730,25 @@ public final class DqnLearner {
     }
 
     /** Minibatch updates done so far. */
+    ReplayBuffer replayBuffer() {
+        return replay;
+    }
+
+    /** Whether {@link #train} would run an update now: one is owed and the buffer holds a batch. */
+    public boolean canTrain() {
+        return credit >= 1 - CREDIT_TOLERANCE && replay.size() >= settings.batchSize();
+    }
+
+    /** Updates earned and not yet done. */
+    public double backlog() {
+        return credit;
+    }
+
+    /** Updates shed since this learner was created: earned while it was behind. */
+    public double shed() {
+        return shed;
+    }
+
     public long updates() {
         return updates;
     }

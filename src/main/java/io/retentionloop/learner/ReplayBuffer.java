@@ -102,17 +102,43 @@ final class ReplayBuffer {
             boolean terminal,
             int nextMask) {
         ensureRow(next);
-        int base = next * stateSize;
+        write(next, state, action, reward, nextState, terminal, nextMask);
+        next = (next + 1) % capacity;
+        size = Math.min(size + 1, capacity);
+    }
+
+    /** Overwrites occupied slot {@code slot} (reservoir sampling); the ring's order is kept. */
+    void set(
+            int slot,
+            double[] state,
+            int action,
+            double reward,
+            double[] nextState,
+            boolean terminal,
+            int nextMask) {
+        if (slot < 0 || slot >= size) {
+            throw new IndexOutOfBoundsException("slot " + slot + " of " + size);
+        }
+        write(slot, state, action, reward, nextState, terminal, nextMask);
+    }
+
+    private void write(
+            int slot,
+            double[] state,
+            int action,
+            double reward,
+            double[] nextState,
+            boolean terminal,
+            int nextMask) {
+        int base = slot * stateSize;
         for (int i = 0; i < stateSize; i++) {
             states[base + i] = (float) state[i];
             nextStates[base + i] = nextState == null ? 0f : (float) nextState[i];
         }
-        actions[next] = action;
-        rewards[next] = reward;
-        done[next] = terminal;
-        nextMasks[next] = nextMask;
-        next = (next + 1) % capacity;
-        size = Math.min(size + 1, capacity);
+        actions[slot] = action;
+        rewards[slot] = reward;
+        done[slot] = terminal;
+        nextMasks[slot] = nextMask;
     }
 
     /** Copies slot {@code slot}'s states into row {@code row} of the batch arrays. */

@@ -163,7 +163,7 @@ public final class UserLifecycle {
                 return new WindowEnd(null, null, List.of(), true);
             }
             Event first = held.get(0);
-            p = newProfile(first.eventTime, rules.windowEndFor(first.eventTime));
+            p = newProfile(first.eventTime, rules.windowEndFor(userId, first.eventTime));
         } else {
             snapshot = closeWindow(p, userId);
         }
@@ -193,7 +193,7 @@ public final class UserLifecycle {
                 break;
             }
             if (p == null) {
-                p = newProfile(e.eventTime, rules.windowEndFor(e.eventTime));
+                p = newProfile(e.eventTime, rules.windowEndFor(userId, e.eventTime));
             }
             if (e.eventTime >= p.openWindowEnd) {
                 break; // the open window ends after until

@@ -286,7 +286,10 @@ public final class UserLifecycleOperator extends AbstractStreamOperator<WindowSn
                     watermark == Long.MIN_VALUE
                             ? e.eventTime
                             : Math.max(e.eventTime, watermark + 1);
-            u = new UserState(lifecycle.newProfile(e.eventTime, rules.windowEndFor(opensAt)));
+            u =
+                    new UserState(
+                            lifecycle.newProfile(
+                                    e.eventTime, rules.windowEndFor(e.userId, opensAt)));
             u.firstSighting(e.eventId, e.eventTime);
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, u.profile.openWindowEnd - 1);
             stageCounts.add(u.profile.stage, 1);

@@ -29,7 +29,7 @@ public final class LocalModel {
         String key =
                 ClvModel.sha256(
                                 (new String(Files.readAllBytes(worldFile), StandardCharsets.UTF_8)
-                                                + config.lifecycleRules()
+                                                + config.lifecycleRules().aligned()
                                                 + config.eventRules()
                                                 + "|features="
                                                 + Features.VERSION
@@ -68,7 +68,7 @@ public final class LocalModel {
                         seed + TRAINING_SEED_OFFSET,
                         start,
                         config.eventRules(),
-                        new UserLifecycle(config.lifecycleRules()),
+                        new UserLifecycle(config.lifecycleRules().aligned()),
                         HORIZON_DAYS,
                         7);
         model.save(file);

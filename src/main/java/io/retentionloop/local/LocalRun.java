@@ -104,8 +104,19 @@ public final class LocalRun {
                     overrides.add("kafka.topic-retention." + role + "=forever");
                 }
             }
+            // a simulated week passes in seconds: the learner may use a whole core, and the run
+            // waits for it to finish the updates a week earned before the next window closes
+            // (awaitLearner), as a real week would allow
+            overrides.add("learner.compute-share=1");
+            overrides.add("learner.max-backlog=" + Integer.MAX_VALUE);
             overrides.addAll(opt.overrides());
             JobConfig config = JobConfig.load(opt.config(), overrides);
+            long step = config.lifecycleRules().windowPhaseStep().toMillis();
+            if (step % DAY != 0) {
+                throw new IllegalArgumentException(
+                        "lifecycle.window-phase-step must be whole days (or 0s) in a simulation,"
+                                + " which lives day by day");
+            }
             JobConfig.Topics t = config.topics();
             kafka.createTopics(config, opt.partitions());
             say("Kafka at " + kafka.bootstrapServers());
@@ -203,6 +214,10 @@ public final class LocalRun {
         c.setString("execution.checkpointing.savepoint-dir", dir + "savepoints");
         c.setString("rest.bind-port", c.getString("rest.port", "8081") + "-8099");
         c.setString("metrics.fetcher.update-interval", "500");
+        // the learner's lockstep reads its metrics in this process (LearnerProgress)
+        c.setString(
+                "metrics.reporter.inprocess.factory.class",
+                io.retentionloop.ops.metrics.InProcessMetrics.Factory.class.getName());
         c.setString("taskmanager.numberOfTaskSlots", String.valueOf(config.job().parallelism()));
         return c;
     }
@@ -252,15 +267,18 @@ public final class LocalRun {
                         @Override
                         public void endOfDay(int day, long dayEnd) {
                             heartbeat(producer, topic, dayEnd - 1);
-                            if (config.lifecycleRules().windowEndFor(dayEnd - 1) == dayEnd) {
-                                recordTruth(sim, dayEnd);
+                            if (config.lifecycleRules().anyWindowEndsAt(dayEnd)) {
+                                recordTruth(sim, config.lifecycleRules(), dayEnd);
                             }
                         }
                     };
             for (int day = 0; day < opt.days(); day++) {
                 sim.simulateDay(day, sink);
                 long dayEnd = opt.start().toEpochMilli() + (day + 1) * DAY;
-                if (config.lifecycleRules().windowEndFor(dayEnd - 1) == dayEnd) {
+                if (config.lifecycleRules().anyWindowEndsAt(dayEnd)) {
+                    if (opt.policy().equals("learned")) {
+                        LearnerProgress.awaitCaughtUp(opt.timeout());
+                    }
                     // close the window now (nothing earlier will come), wait for the job's
                     // decisions, and let the world react before it lives another day
                     heartbeat(
@@ -297,10 +315,10 @@ public final class LocalRun {
         return Math.floorMod(userId.hashCode(), Math.max(1, opt.users() / 2000)) == 0;
     }
 
-    private void recordTruth(Simulator sim, long windowEnd) {
+    private void recordTruth(Simulator sim, LifecycleRules rules, long windowEnd) {
         for (int i = 0; i < sim.users(); i++) {
             String user = sim.userId(i);
-            if (tracked(user)) {
+            if (tracked(user) && rules.windowEndFor(user, windowEnd - 1) == windowEnd) {
                 truth.put(
                         user + "@" + windowEnd,
                         sim.expectedPurchases(user, windowEnd, LocalModel.HORIZON_DAYS));
@@ -316,7 +334,11 @@ public final class LocalRun {
             TopicTally tally, long expectedTotal, LifecycleRules rules, long simEnd)
             throws InterruptedException {
         long deadline = System.nanoTime() + opt.timeout().toNanos();
-        long lastWindow = rules.windowEndFor(simEnd - 1) - rules.windowMillis();
+        // the last window end of some user at or before the end
+        long lastWindow = simEnd;
+        for (int i = 0; i < rules.windowMillis() / DAY && !rules.anyWindowEndsAt(lastWindow); i++) {
+            lastWindow -= DAY;
+        }
         long lastReport = 0;
         while (System.nanoTime() < deadline) {
             if (tally.snapshots() >= expectedTotal && tally.latestWindowEnd() >= lastWindow) {

@@ -9,8 +9,8 @@ import java.util.TreeMap;
 /**
  * What the job should emit, worked out independently from the records produced: a user has a
  * snapshot at window end {@code w} exactly when they have a valid event in {@code [w -
- * expire-after, w)}. Tracks event days per user, so it assumes day-aligned windows and expiry (the
- * defaults).
+ * expire-after, w)} and {@code w} is one of their window ends (their phase). Tracks event days per
+ * user, so it assumes day-aligned windows, phases and expiry.
  */
 public final class SnapshotExpectation {
     private static final long DAY = 86_400_000L;
@@ -34,22 +34,16 @@ public final class SnapshotExpectation {
     public Map<Long, Long> expected(LifecycleRules rules, long end) {
         if (rules.windowMillis() % DAY != 0
                 || rules.windowOffset().toMillis() % DAY != 0
+                || rules.windowPhaseStep().toMillis() % DAY != 0
                 || rules.expireAfter().toMillis() % DAY != 0) {
-            throw new IllegalArgumentException("expectation needs day-aligned windows and expiry");
+            throw new IllegalArgumentException(
+                    "expectation needs day-aligned windows, phases and expiry");
         }
-        int expireDays = (int) (rules.expireAfter().toMillis() / DAY);
         Map<Long, Long> out = new TreeMap<>();
-        for (long w = rules.windowEndFor(start); w <= end; w += rules.windowMillis()) {
-            int wDay = dayOf(w);
-            long n = 0;
-            for (BitSet days : activeDays.values()) {
-                int from = Math.max(0, wDay - expireDays);
-                int next = days.nextSetBit(from);
-                if (next >= 0 && next < wDay) {
-                    n++;
-                }
+        for (long w = start + DAY; w <= end; w += DAY) {
+            if (rules.anyWindowEndsAt(w)) {
+                out.put(w, expectedAt(rules, w));
             }
-            out.put(w, n);
         }
         return out;
     }
@@ -66,6 +60,9 @@ public final class SnapshotExpectation {
         java.util.Set<String> out = new java.util.TreeSet<>();
         activeDays.forEach(
                 (user, days) -> {
+                    if (rules.windowEndFor(user, w - 1) != w) {
+                        return;
+                    }
                     int next = days.nextSetBit(Math.max(0, wDay - expireDays));
                     if (next >= 0 && next < wDay) {
                         out.add(user);

@@ -166,6 +166,8 @@ public final class CompatSavepoint implements Callable<Integer> {
             settings.add("kafka.bootstrap-servers=" + kafka.bootstrapServers());
             settings.add("value.model-uri=" + model.toAbsolutePath().toUri());
             settings.addAll(io.retentionloop.local.SimulatedTime.settings());
+            // the kept savepoints hold users on the common grid, every window end awaited at once
+            settings.add("lifecycle.window-phase-step=0s");
             JobConfig config = JobConfig.load(null, settings);
             kafka.createTopics(config.topics(), PARTITIONS);
 
@@ -324,7 +326,7 @@ public final class CompatSavepoint implements Callable<Integer> {
             Set<String> live = new java.util.TreeSet<>();
             firstSeen.forEach(
                     (u, t) -> {
-                        if (rules.windowEndFor(t) <= windowEnd) {
+                        if (rules.windowEndFor(u, t) <= windowEnd) {
                             live.add(u);
                         }
                     });

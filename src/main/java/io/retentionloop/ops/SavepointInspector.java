@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.retentionloop.agent.PendingDecision;
 import io.retentionloop.agent.RetentionAgentOperator;
 import io.retentionloop.job.Uids;
-import io.retentionloop.learner.PolicyLearnerFunction;
+import io.retentionloop.learner.PolicyLearnerOperator;
 import io.retentionloop.learner.PolicySnapshot;
 import io.retentionloop.lifecycle.LifecycleStage;
 import io.retentionloop.lifecycle.StageCounts;
@@ -220,7 +220,7 @@ public final class SavepointInspector implements Callable<Integer> {
             reads.add(
                     reader.readListState(
                                     OperatorIdentifier.forUid(Uids.POLICY_LEARNER),
-                                    PolicyLearnerFunction.PUBLISHED_STATE,
+                                    PolicyLearnerOperator.PUBLISHED_STATE,
                                     TypeInformation.of(PolicySnapshot.class))
                             .map(p -> new Fact(LEARNER_POLICY, "", p.version, null), factType));
         }

@@ -17,7 +17,9 @@ public final class TestEventWriter {
     public static final java.util.List<String> SETTINGS =
             java.util.List.of(
                     "watermarks.idle-partitions=heartbeats",
-                    "events.heartbeat-key=" + HEARTBEAT_KEY);
+                    "events.heartbeat-key=" + HEARTBEAT_KEY,
+                    // the tests' worlds live day by day: windows end at midnights
+                    "lifecycle.window-phase-step=1d");
 
     private final String topic;
     private final int partitions;

@@ -425,7 +425,7 @@ class DqnLearnerTest {
         assertThat(restored.checkpoint()).isEqualTo(current);
         java.nio.ByteBuffer.wrap(old).putInt(4, 2);
         assertThatThrownBy(() -> DqnLearner.restore(old))
-                .hasMessageContaining("format 2, this release reads 3 to 7");
+                .hasMessageContaining("format 2, this release reads 3 to 8");
     }
 
     /**
@@ -638,6 +638,88 @@ class DqnLearnerTest {
         assertThat(learner.updates()).isEqualTo(20);
         assertThat(learner.added()).isEqualTo(40);
         assertThat(learner.lastTdLoss()).isFinite().isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void behindTheBacklogTransitionsEarnNothingAndAreSampledUniformly() {
+        DqnLearner learner =
+                new DqnLearner(new DqnSettings(0, 3e-3, 1, 8, 8, 100, 10, 1.0, 1), 3, 2);
+        Random rnd = new Random(2);
+        for (int i = 0; i < 1000; i++) {
+            // the reward tells which transition a slot holds
+            learner.offer(
+                    new Transition(gaussian(rnd, 3), i % 2, i, null, true, 0.5, 0, "d" + i), 50);
+        }
+        assertThat(learner.backlog()).isEqualTo(50);
+        assertThat(learner.shed()).isEqualTo(950);
+        ReplayBuffer replay = learner.replayBuffer();
+        assertThat(replay.size()).isEqualTo(100);
+        int early = 0;
+        int burstFirstHalf = 0;
+        int burstLastTenth = 0;
+        for (int slot = 0; slot < replay.size(); slot++) {
+            double r = replay.reward(slot);
+            early += r < 100 ? 1 : 0;
+            burstFirstHalf += r >= 100 && r < 550 ? 1 : 0;
+            burstLastTenth += r >= 900 ? 1 : 0;
+        }
+        // a uniform sample of all 1,000 (expected 10, 45 and 10); a ring would hold only the last
+        // hundred
+        assertThat(early).isBetween(2, 25);
+        assertThat(burstFirstHalf).isBetween(25, 65);
+        assertThat(burstLastTenth).isBetween(2, 25);
+
+        assertThat(learner.train(1000)).isEqualTo(50);
+        learner.offer(new Transition(gaussian(rnd, 3), 0, 1, null, true, 0.5, 0, "next"), 50);
+        assertThat(learner.backlog()).as("caught up: it earns again").isEqualTo(1);
+    }
+
+    @Test
+    void aBurstWorkedOffWhileItArrivesIsStillSampledUniformly() {
+        DqnLearner learner =
+                new DqnLearner(new DqnSettings(0, 3e-3, 1, 8, 8, 100, 10, 1.0, 3), 3, 2);
+        Random rnd = new Random(4);
+        for (int i = 0; i < 1000; i++) {
+            learner.offer(
+                    new Transition(gaussian(rnd, 3), i % 2, i, null, true, 0.5, 0, "d" + i), 50);
+            if (i % 10 == 9) {
+                // the learner keeps working the backlog off, just below the bound at times
+                learner.train(1);
+            }
+        }
+        ReplayBuffer replay = learner.replayBuffer();
+        int burstFirstHalf = 0;
+        int burstLastTenth = 0;
+        for (int slot = 0; slot < replay.size(); slot++) {
+            double r = replay.reward(slot);
+            burstFirstHalf += r >= 100 && r < 550 ? 1 : 0;
+            burstLastTenth += r >= 900 ? 1 : 0;
+        }
+        // close to uniform (45 and 10 expected): the last arrivals do not take over the buffer
+        assertThat(burstFirstHalf).isBetween(25, 65);
+        assertThat(burstLastTenth).isBetween(2, 30);
+    }
+
+    @Test
+    void aCheckpointKeepsTheReservoirsState() {
+        DqnLearner learner =
+                new DqnLearner(new DqnSettings(0, 3e-3, 1, 8, 8, 100, 10, 1.0, 5), 3, 2);
+        Random rnd = new Random(6);
+        for (int i = 0; i < 300; i++) {
+            learner.offer(
+                    new Transition(gaussian(rnd, 3), i % 2, i, null, true, 0.5, 0, "d" + i), 50);
+        }
+        DqnLearner restored = DqnLearner.restore(learner.checkpoint());
+        assertThat(restored.shed()).isEqualTo(learner.shed()).isEqualTo(250);
+        for (int i = 300; i < 400; i++) {
+            Transition t = new Transition(gaussian(rnd, 3), i % 2, i, null, true, 0.5, 0, "d" + i);
+            learner.offer(t, 50);
+            restored.offer(t, 50);
+        }
+        for (int slot = 0; slot < 100; slot++) {
+            assertThat(restored.replayBuffer().reward(slot))
+                    .isEqualTo(learner.replayBuffer().reward(slot));
+        }
     }
 
     @Test

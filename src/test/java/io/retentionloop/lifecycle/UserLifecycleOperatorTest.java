@@ -86,6 +86,51 @@ class UserLifecycleOperatorTest {
     }
 
     @Test
+    void withPhasesEachUserIsSnapshottedAtTheirOwnWindowEnd() throws Exception {
+        LifecycleRules daily =
+                new LifecycleRules(
+                        RULES.window(),
+                        RULES.windowOffset(),
+                        RULES.atRiskAfter(),
+                        RULES.lapsedAfter(),
+                        RULES.expireAfter(),
+                        RULES.allowedLateness(),
+                        RULES.dedupRetention(),
+                        RULES.stateTtl(),
+                        Duration.ofDays(1));
+        // users on seven different phases
+        List<String> users = new java.util.ArrayList<>();
+        for (int i = 0; users.size() < 7; i++) {
+            String u = "user-" + i;
+            if (users.stream().noneMatch(v -> daily.phase(v) == daily.phase(u))) {
+                users.add(u);
+            }
+        }
+        try (var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new UserLifecycleOperator(daily, "events", 1),
+                        (Event e) -> e.userId,
+                        Types.STRING)) {
+            h.open();
+            for (String u : users) {
+                Event e = new Event("e" + ids++, u, EventType.VIEW, T0 + DAY / 2, 0);
+                h.processElement(new StreamRecord<>(e, e.eventTime));
+            }
+            // one day at a time: exactly one user's window ends each day, at their phase
+            for (int day = 1; day <= 14; day++) {
+                int before = h.extractOutputValues().size();
+                h.processWatermark(T0 + day * DAY - 1);
+                List<WindowSnapshot> out = h.extractOutputValues();
+                assertThat(out).hasSize(before + 1);
+                WindowSnapshot s = out.get(out.size() - 1);
+                assertThat(s.windowEnd).isEqualTo(T0 + day * DAY);
+                assertThat(daily.windowEndFor(s.userId, s.windowEnd - 1)).isEqualTo(s.windowEnd);
+                assertThat(s.windowEnd - s.windowStart).isEqualTo(7 * DAY);
+            }
+        }
+    }
+
+    @Test
     void duplicateEventIdsAreDropped() throws Exception {
         Event purchase = ev("a", EventType.PURCHASE, 1, 10);
         send(purchase);

@@ -50,6 +50,67 @@ class UserLifecycleTest {
                 .isEqualTo(Instant.parse("2025-01-06T00:00:00Z").toEpochMilli());
     }
 
+    static LifecycleRules phased(Duration step) {
+        LifecycleRules d = LifecycleRules.DEFAULTS;
+        return new LifecycleRules(
+                d.window(),
+                d.windowOffset(),
+                d.atRiskAfter(),
+                d.lapsedAfter(),
+                d.expireAfter(),
+                d.allowedLateness(),
+                d.dedupRetention(),
+                d.stateTtl(),
+                step);
+    }
+
+    @Test
+    void usersWindowEndsAreSpreadEvenlyOverTheWeekByAStableHashOfTheirId() {
+        LifecycleRules hourly = phased(Duration.ofHours(1));
+        int[] perDay = new int[7];
+        java.util.Set<Long> hours = new java.util.HashSet<>();
+        for (int i = 0; i < 70_000; i++) {
+            String user = "u" + i;
+            long end = hourly.windowEndFor(user, T0);
+            // the window that holds T0, a week long, ending on an hour of this user's phase
+            assertThat(end).isGreaterThan(T0).isLessThanOrEqualTo(T0 + 7 * DAY);
+            assertThat((end - T0) % 3_600_000).isZero();
+            assertThat(hourly.windowEndFor(user, end)).isEqualTo(end + 7 * DAY);
+            assertThat(hourly.windowEndFor(user, end - 1)).isEqualTo(end);
+            assertThat(hourly.anyWindowEndsAt(end)).isTrue();
+            perDay[(int) ((end - T0 - 1) / DAY)]++;
+            hours.add(end);
+        }
+        assertThat(hours).hasSize(168);
+        for (int n : perDay) {
+            assertThat(n).isBetween(9_500, 10_500); // 10,000 expected a day
+        }
+        // stable across releases: part of what a user's state means
+        assertThat(hourly.phase("user-42"))
+                .isEqualTo(Math.floorMod(8_797_103_408_588_478_355L, 168) * 3_600_000L);
+        assertThat(LifecycleRules.hash("user-42")).isEqualTo(8_797_103_408_588_478_355L);
+        assertThat(LifecycleRules.DEFAULTS.phase("user-42")).isZero();
+        assertThat(hourly.aligned().windowEndFor("user-42", T0)).isEqualTo(T0 + 7 * DAY);
+        assertThatThrownBy(() -> phased(Duration.ofHours(5)))
+                .hasMessageContaining("lifecycle.window-phase-step");
+    }
+
+    @Test
+    void replayFollowsTheUsersPhaseAndItsAlignedRulesTheCommonGrid() {
+        LifecycleRules hourly = phased(Duration.ofHours(1));
+        java.util.List<Event> events =
+                java.util.List.of(ev(EventType.PURCHASE, 0.5, 10), ev(EventType.VIEW, 9, 0));
+        long first = hourly.windowEndFor("u", T0 + DAY / 2);
+        java.util.List<Long> phasedEnds = new java.util.ArrayList<>();
+        new UserLifecycle(hourly)
+                .replay("u", events, first + 14 * DAY, s -> phasedEnds.add(s.windowEnd));
+        assertThat(phasedEnds).containsExactly(first, first + 7 * DAY, first + 14 * DAY);
+        java.util.List<Long> gridEnds = new java.util.ArrayList<>();
+        new UserLifecycle(hourly.aligned())
+                .replay("u", events, T0 + 21 * DAY, s -> gridEnds.add(s.windowEnd));
+        assertThat(gridEnds).containsExactly(T0 + 7 * DAY, T0 + 14 * DAY, T0 + 21 * DAY);
+    }
+
     @Test
     void featuresFollowTheHistory() {
         UserProfile p = profileWith(ev(EventType.VIEW, 0.1, 0));

@@ -32,6 +32,11 @@ public final class TrainingExamples {
             UserLifecycle lifecycle,
             List<Long> cutoffs,
             LongUnaryOperator labelEnd) {
+        if (!lifecycle.rules().windowPhaseStep().isZero()) {
+            throw new IllegalArgumentException(
+                    "training cut-offs are window ends of the common grid: replay with"
+                            + " LifecycleRules.aligned()");
+        }
         long last = cutoffs.stream().mapToLong(Long::longValue).max().orElseThrow();
         for (long c : cutoffs) {
             if (lifecycle.rules().windowEndFor(c - 1) != c) {

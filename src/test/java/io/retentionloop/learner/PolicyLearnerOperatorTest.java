@@ -6,20 +6,19 @@ import io.retentionloop.agent.AgentSettings;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-class PolicyLearnerFunctionTest {
+class PolicyLearnerOperatorTest {
     static final int STATE = 4;
     static final int ACTIONS = 3;
 
-    static PolicyLearnerFunction.Settings settings() {
+    static PolicyLearnerOperator.Settings settings() {
         DqnSettings dqn = new DqnSettings(0.0, 1e-2, 1, 16, 32, 5000, 100, 1.0, 7);
         // publish every 100 updates; a generous gate so a better policy goes out
-        return new PolicyLearnerFunction.Settings(
-                dqn, STATE, ACTIONS, 2, 100, 2000, 0.8, 5.0, AgentSettings.defaults());
+        return new PolicyLearnerOperator.Settings(
+                dqn, STATE, ACTIONS, 1.0, 100_000, 100, 2000, 0.8, 5.0, AgentSettings.defaults());
     }
 
     static OneInputStreamOperatorTestHarness<Transition, PolicySnapshot> harness()
@@ -28,13 +27,22 @@ class PolicyLearnerFunctionTest {
     }
 
     static OneInputStreamOperatorTestHarness<Transition, PolicySnapshot> harness(
-            PolicyLearnerFunction.Settings settings) throws Exception {
-        return new OneInputStreamOperatorTestHarness<>(
-                new ProcessOperator<>(new PolicyLearnerFunction(settings)));
+            PolicyLearnerOperator.Settings settings) throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new PolicyLearnerOperator(settings));
+    }
+
+    /** Offers {@code n} transitions of the bandit and lets the learner train what they earned. */
+    static void feed(
+            OneInputStreamOperatorTestHarness<Transition, PolicySnapshot> h,
+            SplittableRandom rnd,
+            int n)
+            throws Exception {
+        offer(h, rnd, n);
+        train(h);
     }
 
     /** A bandit logged uniformly at random: action (state argmax % 3) pays 1, others 0. */
-    static void feed(
+    static void offer(
             OneInputStreamOperatorTestHarness<Transition, PolicySnapshot> h,
             SplittableRandom rnd,
             int n)
@@ -53,6 +61,96 @@ class PolicyLearnerFunctionTest {
             h.processElement(
                     new StreamRecord<>(
                             new Transition(s, a, r, null, true, 1.0 / ACTIONS, 0, "d" + i), i));
+        }
+    }
+
+    /** Lets processing time pass until the learner has done the updates it owes. */
+    static void train(OneInputStreamOperatorTestHarness<Transition, PolicySnapshot> h)
+            throws Exception {
+        PolicyLearnerOperator op = (PolicyLearnerOperator) h.getOneInputOperator();
+        for (int tick = 0; tick < 10_000 && op.backlog() >= 1; tick++) {
+            h.setProcessingTime(h.getProcessingTime() + PolicyLearnerOperator.TICK_MS);
+        }
+        assertThat(op.backlog()).as("owed updates after training").isLessThan(1);
+    }
+
+    static PolicyLearnerOperator.Settings budget(double share, double maxBacklog) {
+        PolicyLearnerOperator.Settings s = settings();
+        return new PolicyLearnerOperator.Settings(
+                s.dqn(),
+                STATE,
+                ACTIONS,
+                share,
+                maxBacklog,
+                s.publishEvery(),
+                s.gateWindow(),
+                s.gateLevel(),
+                s.gateTolerance(),
+                s.agent());
+    }
+
+    @Test
+    void takesTransitionsAtOnceAndTrainsInTicksWithinItsComputeShare() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(11);
+        try (var h = harness(budget(0.02, 100_000))) {
+            h.open();
+            PolicyLearnerOperator op = (PolicyLearnerOperator) h.getOneInputOperator();
+            offer(h, rnd, 3000);
+            assertThat(op.updates()).as("no update on the input's path").isZero();
+            assertThat(op.backlog()).isEqualTo(3000);
+            // the first slice pays for the networks' first use; what it overran is owed later
+            h.setProcessingTime(h.getProcessingTime() + PolicyLearnerOperator.TICK_MS);
+            long first = op.updates();
+            long firstNanos = op.trainingNanos();
+            int ticks = 100;
+            for (int i = 0; i < ticks; i++) {
+                h.setProcessingTime(h.getProcessingTime() + PolicyLearnerOperator.TICK_MS);
+            }
+            assertThat(op.updates()).isGreaterThan(first);
+            // 2% of ten seconds, plus the one step (an update and perhaps a proposal) that may
+            // overrun the budget; 3,000 updates and their proposals take far longer than that
+            double granted = 0.02 * ticks * PolicyLearnerOperator.TICK_MS * 1e6;
+            assertThat(op.trainingNanos() - firstNanos).isLessThan((long) (granted + 150e6));
+            assertThat(op.backlog()).isEqualTo(3000.0 - op.updates()).isPositive();
+        }
+    }
+
+    @Test
+    void aLearnerBehindItsBacklogShedsUpdatesInsteadOfQueueingThem() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(13);
+        try (var h = harness(budget(1.0, 50))) {
+            h.open();
+            PolicyLearnerOperator op = (PolicyLearnerOperator) h.getOneInputOperator();
+            offer(h, rnd, 600);
+            assertThat(op.backlog()).isEqualTo(50);
+            train(h);
+            assertThat(op.updates()).isEqualTo(50);
+            assertThat(h.extractOutputValues()).as("fewer updates than publish-every").isEmpty();
+        }
+    }
+
+    @Test
+    void aLearnerWrittenInSmallChunksRestoresExactly() throws Exception {
+        SplittableRandom rnd = new SplittableRandom(17);
+        OperatorSubtaskState state;
+        long updates;
+        try (var h =
+                new OneInputStreamOperatorTestHarness<Transition, PolicySnapshot>(
+                        new PolicyLearnerOperator(settings(), 4096))) {
+            h.open();
+            feed(h, rnd, 300);
+            updates = ((PolicyLearnerOperator) h.getOneInputOperator()).updates();
+            state = h.snapshot(1, 1);
+        }
+        try (var h =
+                new OneInputStreamOperatorTestHarness<Transition, PolicySnapshot>(
+                        new PolicyLearnerOperator(settings(), 1 << 20))) {
+            h.initializeState(state);
+            h.open();
+            assertThat(((PolicyLearnerOperator) h.getOneInputOperator()).updates())
+                    .as("the learner of many 4 KB chunks, not a new one")
+                    .isEqualTo(updates)
+                    .isPositive();
         }
     }
 
@@ -101,13 +199,14 @@ class PolicyLearnerFunctionTest {
                             601));
             state = h.snapshot(1, 1);
         }
-        PolicyLearnerFunction.Settings s = settings();
-        PolicyLearnerFunction.Settings wider =
-                new PolicyLearnerFunction.Settings(
+        PolicyLearnerOperator.Settings s = settings();
+        PolicyLearnerOperator.Settings wider =
+                new PolicyLearnerOperator.Settings(
                         s.dqn(),
                         STATE + 2,
                         ACTIONS,
-                        s.maxUpdatesPerRecord(),
+                        s.computeShare(),
+                        s.maxBacklog(),
                         s.publishEvery(),
                         s.gateWindow(),
                         s.gateLevel(),
@@ -141,6 +240,7 @@ class PolicyLearnerFunctionTest {
                                         "n" + i),
                                 700 + i));
             }
+            train(h);
             List<PolicySnapshot> more = h.extractOutputValues();
             assertThat(more).isNotEmpty();
             assertThat(more.get(0).version).isEqualTo(lastVersion + 1);
