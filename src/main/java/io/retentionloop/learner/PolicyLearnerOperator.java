@@ -405,7 +405,7 @@ public final class PolicyLearnerOperator extends AbstractStreamOperator<PolicySn
         }
     }
 
-    /** Updates owed and not yet done (for tests and the simulation's lockstep). */
+    /** Updates owed and not yet done (for tests). */
     double backlog() {
         return learner.backlog();
     }
