@@ -12,12 +12,13 @@ if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
   sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
   [[ $# -ge 1 ]] && exit 0 || exit 2
 fi
+[[ "$1" == -* ]] && { log "name the savepoint first: jobs/inspect-savepoint.sh SAVEPOINT [--user ID]"; exit 2; }
 SAVEPOINT="$1"; shift
+# file:/dir and file:///dir (as savepoint.sh and Flink print them) are local directories
+[[ "$SAVEPOINT" == file://* ]] && SAVEPOINT="${SAVEPOINT#file://}"
+[[ "$SAVEPOINT" == file:/* ]] && SAVEPOINT="${SAVEPOINT#file:}"
 # relative paths are the caller's, not the repository root's
 [[ "$SAVEPOINT" != *://* && "$SAVEPOINT" != /* ]] && SAVEPOINT="$PWD/$SAVEPOINT"
+[[ "$SAVEPOINT" == *://* || -d "$SAVEPOINT" ]] || { log "no savepoint directory $SAVEPOINT"; exit 2; }
 log "reading $SAVEPOINT"
-ensure_built
-cd "$ROOT"
-exec java ${JAVA_OPTS:--Xmx2g} "${JVM_OPENS[@]}" \
-  -Dlog4j.configurationFile="$ROOT/conf/log4j-cli.properties" \
-  -cp "$ROOT/target/classes:$(cat "$CP_FILE")" io.retentionloop.ops.SavepointInspector "$SAVEPOINT" "$@"
+run_cli inspect-savepoint "$SAVEPOINT" "$@"

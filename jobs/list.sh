@@ -8,9 +8,8 @@ source "$(dirname "$0")/lib/common.sh"
 case "${1:-}" in -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'
   echo "Environment: FLINK_REST_URL (default http://localhost:8081)"; exit 0 ;; esac
 log "jobs at $FLINK_REST_URL"
-rest GET /jobs/overview | python3 -c '
-import json, sys, time
-jobs = sorted(json.load(sys.stdin)["jobs"], key=lambda j: -j["start-time"])
+rest GET /jobs/overview | json_py '
+jobs = sorted(doc["jobs"], key=lambda j: -j["start-time"])
 row = "{:34}{:13}{:21}{:<7}{}"
 print(row.format("JOB ID", "STATE", "STARTED", "TASKS", "NAME"))
 for j in jobs:

@@ -19,11 +19,6 @@ if [[ -z "${COMMIT:-}" ]]; then
   git -C "$ROOT" diff --quiet HEAD -- src conf pom.xml 2>/dev/null || COMMIT="$COMMIT+uncommitted"
 fi
 ARGS=(--release "$VERSION" --commit "$COMMIT")
-[[ " $* " == *" --out "* ]] || ARGS+=(--out "savepoints/release-$RELEASE")
+[[ " $* " == *" --out "* ]] || ARGS+=(--out "$ROOT/savepoints/release-$RELEASE")
 log "release $VERSION, commit $COMMIT"
-ensure_built
-cd "$ROOT"
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-exec java ${JAVA_OPTS:--Xmx4g} "${JVM_OPENS[@]}" \
-  -Dlog4j.configurationFile="$ROOT/conf/log4j-cli.properties" \
-  -cp "$ROOT/target/classes:$(cat "$CP_FILE")" io.retentionloop.ops.CompatSavepoint "${ARGS[@]}" "$@"
+run_lab make-compat-savepoint "${ARGS[@]}" "$@"

@@ -12,6 +12,7 @@ if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
   echo "Environment: FLINK_REST_URL (default http://localhost:8081)"
   [[ $# -ge 1 ]] && exit 0 || exit 2
 fi
+[[ "$1" == -* ]] && { log "name the savepoint first: jobs/restore.sh SAVEPOINT [--parallelism N] [-- APP_ARGS]"; exit 2; }
 SAVEPOINT="$1"; shift
 # a local directory (or file:/dir, as savepoint.sh prints it) becomes an absolute file:// URI
 [[ "$SAVEPOINT" == file:/* && "$SAVEPOINT" != file://* ]] && SAVEPOINT="${SAVEPOINT#file:}"

@@ -35,8 +35,4 @@ TABLES="$ROOT/sql/00-tables.sql"
 # every run writes its exports into a directory of its own unless told otherwise
 [[ " ${ARGS[*]:-} " == *" --out-dir "* ]] || ARGS+=(--out-dir "$ROOT/target/reports/$(date -u +%Y%m%d-%H%M%S)")
 log "running ${FILES[*]#$ROOT/}"
-ensure_built
-cd "$ROOT"
-exec java ${JAVA_OPTS:--Xmx2g} "${JVM_OPENS[@]}" \
-  -Dlog4j.configurationFile="$ROOT/conf/log4j-cli.properties" \
-  -cp "$ROOT/target/classes:$(cat "$CP_FILE")" io.retentionloop.ops.SqlRunner "${ARGS[@]}" "${FILES[@]}"
+run_cli sql "${ARGS[@]}" "${FILES[@]}"

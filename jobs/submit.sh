@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Submits the retention-loop job to a Flink cluster over its REST API: builds the shaded job jar
-# when needed, uploads it (once per build) and runs `job APP_ARGS` (entry class io.retentionloop.ops.ClusterMain).
+# when needed, uploads it (once per build) and runs `job APP_ARGS` (entry class io.retentionloop.cli.ClusterMain).
 # APP_ARGS are the job's --config FILE / --set key=value (conf/retention-loop.yaml); a --config
 # path is read by the JobManager, so it must exist there.
 #   jobs/submit.sh

@@ -55,14 +55,32 @@ ensure_built() {
   touch "$stamp"
 }
 
-# Runs the CLI with the given arguments from the repository root.
+# Runs the CLI with the given arguments in the caller's directory: paths the user gives are theirs;
+# the defaults (conf/, target/) are the repository's (-Dretentionloop.home).
 run_cli() {
   ensure_built
-  cd "$ROOT"
   export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
-  exec java ${JAVA_OPTS:--Xmx4g} "${JVM_OPENS[@]}" \
+  exec java ${JAVA_OPTS:--Xmx4g} "${JVM_OPENS[@]}" -Dretentionloop.home="$ROOT" \
     -Dlog4j.configurationFile="$ROOT/conf/log4j-cli.properties" \
     -cp "$ROOT/target/classes:$(cat "$CP_FILE")" io.retentionloop.cli.Main "$@"
+}
+
+# The lab (src/lab/java, compiled with the tests; not in the job jar): builds the test classes and
+# their classpath when sources changed, then runs io.retentionloop.cli.Lab as run_cli runs the CLI.
+run_lab() {
+  local stamp="$ROOT/target/test-classes/.built-lab" cp="$ROOT/target/classpath-lab.txt"
+  if [[ ! -f "$stamp" || ! -f "$cp" ]] \
+     || [[ -n "$(find "$ROOT/src/main" "$ROOT/src/lab" "$ROOT/src/test" "$ROOT/pom.xml" "$ROOT/conf" -newer "$stamp" -print -quit)" ]]; then
+    command -v mvn >/dev/null || { log "Maven (mvn) is required: apt-get install maven"; exit 1; }
+    log "building the lab (mvn test-compile; the first run downloads dependencies, a few minutes)"
+    (cd "$ROOT" && mvn -q -B -DskipTests -Dspotless.check.skip=true \
+        test-compile dependency:build-classpath -Dmdep.outputFile="$cp" -Dmdep.includeScope=test)
+    touch "$stamp"
+  fi
+  export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+  exec java ${JAVA_OPTS:--Xmx4g} "${JVM_OPENS[@]}" -Dretentionloop.home="$ROOT" \
+    -Dlog4j.configurationFile="$ROOT/conf/log4j-cli.properties" \
+    -cp "$ROOT/target/classes:$ROOT/target/test-classes:$(cat "$cp")" io.retentionloop.cli.Lab "$@"
 }
 
 # --- standalone cluster (jobs/cluster-*.sh, submit.sh, savepoint.sh, ...) ---------------------
@@ -149,6 +167,18 @@ for e in errors:
   printf '%s' "$out"
 }
 
+# Runs python3 code on the JSON document on stdin, bound to `doc`; no document (rest failed and
+# said why) exits 1 quietly instead of with a traceback.
+json_py() {
+  local code="$1"; shift
+  python3 -c "import json, sys, time
+try:
+    doc = json.load(sys.stdin)
+except ValueError:
+    sys.exit(1)
+$code" "$@"
+}
+
 # Reads one field of a JSON document on stdin: json_get '.jobs[0].id' (python3 path syntax).
 json_get() {
   python3 -c '
@@ -171,9 +201,8 @@ print("" if doc is None else (json.dumps(doc) if isinstance(doc, (dict, list)) e
 running_job() {
   if [[ -n "${1:-}" ]]; then echo "$1"; return; fi
   local ids
-  ids="$(rest GET /jobs/overview | python3 -c '
-import json, sys
-print("\n".join(j["jid"] for j in json.load(sys.stdin)["jobs"] if j["state"] in ("RUNNING", "CREATED", "RESTARTING", "INITIALIZING")))')"
+  ids="$(rest GET /jobs/overview | json_py '
+print("\n".join(j["jid"] for j in doc["jobs"] if j["state"] in ("RUNNING", "CREATED", "RESTARTING", "INITIALIZING")))')" || return 1
   if [[ -z "$ids" ]]; then log "no running job at $FLINK_REST_URL"; return 1; fi
   if [[ "$(wc -l <<<"$ids")" -gt 1 ]]; then log "several jobs running, name one: $(tr '\n' ' ' <<<"$ids")"; return 1; fi
   echo "$ids"
@@ -183,11 +212,10 @@ print("\n".join(j["jid"] for j in json.load(sys.stdin)["jobs"] if j["state"] in 
 await_job_running() {
   local job="$1" timeout="${2:-180}" i state
   for ((i = 0; i < timeout; i++)); do
-    state="$(rest GET "/jobs/$job" | python3 -c '
-import json, sys
-j = json.load(sys.stdin)
+    state="$(rest GET "/jobs/$job" | json_py '
+j = doc
 v = [x["status"] for x in j["vertices"]]
-print("RUNNING" if j["state"] == "RUNNING" and v and all(s == "RUNNING" for s in v) else j["state"])')"
+print("RUNNING" if j["state"] == "RUNNING" and v and all(s == "RUNNING" for s in v) else j["state"])')" || return 1
     case "$state" in
       RUNNING) return 0 ;;
       FAILED|CANCELED|FINISHED) log "job $job is $state"; return 1 ;;
@@ -203,11 +231,10 @@ upload_jar() {
   local jar="$1" name mtime id
   name="$(basename "$jar")"
   mtime="$(($(stat -c %Y "$jar") * 1000))"
-  id="$(rest GET /jars | python3 -c '
-import json, sys
+  id="$(rest GET /jars | json_py '
 name, mtime = sys.argv[1], int(sys.argv[2])
-files = [f for f in json.load(sys.stdin).get("files", []) if f["name"] == name and f["uploaded"] >= mtime]
-print(max(files, key=lambda f: f["uploaded"])["id"] if files else "")' "$name" "$mtime")"
+files = [f for f in doc.get("files", []) if f["name"] == name and f["uploaded"] >= mtime]
+print(max(files, key=lambda f: f["uploaded"])["id"] if files else "")' "$name" "$mtime")" || return 1
   if [[ -n "$id" ]]; then
     log "jar $name already uploaded as $id"
   else
@@ -229,7 +256,7 @@ run_jar() {
   body="$(python3 -c '
 import json, sys
 p, sp, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-body = {"entryClass": "io.retentionloop.ops.ClusterMain", "programArgsList": args}
+body = {"entryClass": "io.retentionloop.cli.ClusterMain", "programArgsList": args}
 if p: body["parallelism"] = int(p)
 if sp: body["savepointPath"] = sp
 print(json.dumps(body))' "$parallelism" "$savepoint" "${args[@]}")"

@@ -1,6 +1,6 @@
 package io.retentionloop.agent;
 
-import java.io.Serializable;
+import io.retentionloop.learner.ActionProbabilities;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * one the rest; disallowed actions get exactly 0. The draw uses a generator seeded by a hash of the
  * decision id, so replaying a decision (after a restore, or offline) chooses the same action.
  */
-public final class ActionSelector implements Serializable {
+public final class ActionSelector implements ActionProbabilities {
 
     private static final long serialVersionUID = 1L;
 
@@ -50,6 +50,7 @@ public final class ActionSelector implements Serializable {
      *
      * @throws IllegalArgumentException if no action is allowed or the lengths differ
      */
+    @Override
     public double[] probabilities(double[] q, boolean[] allowed) {
         return distribution(q, allowed, greedy(q, allowed));
     }

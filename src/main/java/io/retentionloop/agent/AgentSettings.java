@@ -42,16 +42,6 @@ public record AgentSettings(
         double budgetPacing)
         implements Serializable {
 
-    public static final double DEFAULT_CONTROL_SHARE = 0.05;
-    public static final String DEFAULT_CONTROL_SALT = "retention-loop-control-v1";
-    public static final double DEFAULT_EPSILON = 0.01;
-    public static final double DEFAULT_COLD_START_EPSILON = 0.3;
-    public static final double DEFAULT_EXPLORATION_FLOOR = 0.003;
-    public static final double DEFAULT_DAILY_BUDGET = 1000.0;
-    public static final Duration DEFAULT_HORIZON = Duration.ofDays(7);
-    public static final long DEFAULT_EPSILON_DECAY_UPDATES = 50_000;
-    public static final double DEFAULT_BUDGET_PACING = 0.95;
-
     public AgentSettings {
         require(
                 controlShare >= 0 && controlShare < 1,
@@ -93,20 +83,6 @@ public record AgentSettings(
         }
         double left = 1 - Math.max(0, updates) / (double) epsilonDecayUpdates;
         return epsilon + (coldStartEpsilon - epsilon) * left;
-    }
-
-    /** Every default. */
-    public static AgentSettings defaults() {
-        return new AgentSettings(
-                DEFAULT_CONTROL_SHARE,
-                DEFAULT_CONTROL_SALT,
-                DEFAULT_EPSILON,
-                DEFAULT_COLD_START_EPSILON,
-                DEFAULT_EXPLORATION_FLOOR,
-                DEFAULT_DAILY_BUDGET,
-                DEFAULT_HORIZON,
-                DEFAULT_EPSILON_DECAY_UPDATES,
-                DEFAULT_BUDGET_PACING);
     }
 
     /**

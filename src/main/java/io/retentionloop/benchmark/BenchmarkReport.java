@@ -75,6 +75,12 @@ final class BenchmarkReport {
                             .filter(x -> x.scenario().equals(s))
                             .mapToLong(Run::checkpointsFailed)
                             .sum());
+            c.put(
+                    "not_triggered_while_deploying",
+                    runs.stream()
+                            .filter(x -> x.scenario().equals(s))
+                            .mapToLong(Run::checkpointsRefusedAtStart)
+                            .sum());
         }
         putMedian(r, "window_end_snapshots_per_s", runs, "idle", Run::windowEndSnapshotsPerS);
         putMedian(
@@ -111,6 +117,7 @@ final class BenchmarkReport {
             n.put("cpu_s_per_million_events", run.cpuSecondsPerMillion());
             n.put("checkpoints", run.checkpoints());
             n.put("checkpoints_failed", run.checkpointsFailed());
+            n.put("checkpoints_not_triggered_while_deploying", run.checkpointsRefusedAtStart());
             n.put("checkpoint_p50_ms", run.checkpointP50Ms());
             n.put("checkpoint_max_ms", run.checkpointMaxMs());
             if (!run.scenario().equals("bare")) {

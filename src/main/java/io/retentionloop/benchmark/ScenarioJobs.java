@@ -4,6 +4,7 @@ import io.retentionloop.agent.DecisionJson;
 import io.retentionloop.agent.OutcomeJson;
 import io.retentionloop.events.DeadLetterJson;
 import io.retentionloop.events.Ingested;
+import io.retentionloop.job.EmptySource;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.job.JobEnvironment;
 import io.retentionloop.job.RetentionLoopJob;
@@ -17,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -80,37 +79,9 @@ final class ScenarioJobs {
 
     private RetentionLoopJob.Sources sources(JobConfig config) {
         return new RetentionLoopJob.Sources(
-                source(config), none(empty, ModelRef.class), none(empty, PolicySnapshot.class));
-    }
-
-    /** A bounded source of no records: no model announcements, no policies from outside. */
-    private static <T> FileSource<T> none(Path empty, Class<T> type) {
-        return FileSource.forRecordStreamFormat(
-                        new org.apache.flink.connector.file.src.reader.SimpleStreamFormat<T>() {
-                            @Override
-                            public Reader<T> createReader(
-                                    Configuration config,
-                                    org.apache.flink.core.fs.FSDataInputStream in) {
-                                return new Reader<>() {
-                                    @Override
-                                    public T read() {
-                                        return null;
-                                    }
-
-                                    @Override
-                                    public void close() throws IOException {
-                                        in.close();
-                                    }
-                                };
-                            }
-
-                            @Override
-                            public TypeInformation<T> getProducedType() {
-                                return TypeInformation.of(type);
-                            }
-                        },
-                        new org.apache.flink.core.fs.Path(empty.toUri()))
-                .build();
+                source(config),
+                EmptySource.of(empty, ModelRef.class),
+                EmptySource.of(empty, PolicySnapshot.class));
     }
 
     private static RetentionLoopJob.Sinks sinks(JobConfig config) {

@@ -1,6 +1,7 @@
 package io.retentionloop.cli;
 
 import io.retentionloop.benchmark.Benchmark;
+import io.retentionloop.job.Home;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -38,7 +39,7 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(
             names = "--world",
-            defaultValue = "conf/world.yaml",
+            defaultValue = Home.DEFAULT + "/conf/world.yaml",
             description = "Simulated world (default ${DEFAULT-VALUE}).")
     Path world;
 
@@ -83,7 +84,7 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(
             names = "--out",
-            defaultValue = "target/benchmark",
+            defaultValue = Home.DEFAULT + "/target/benchmark",
             description = "Output directory (default ${DEFAULT-VALUE}).")
     Path out;
 

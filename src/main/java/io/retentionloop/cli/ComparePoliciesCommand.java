@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.retentionloop.job.Home;
 import io.retentionloop.local.LocalRun;
 import io.retentionloop.report.SvgChart;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ final class ComparePoliciesCommand implements Callable<Integer> {
 
     @Option(
             names = "--world",
-            defaultValue = "conf/world.yaml",
+            defaultValue = Home.DEFAULT + "/conf/world.yaml",
             description = "World definition (default ${DEFAULT-VALUE}).")
     Path world;
 
@@ -78,7 +79,7 @@ final class ComparePoliciesCommand implements Callable<Integer> {
 
     @Option(
             names = "--out",
-            defaultValue = "target/policy-comparison",
+            defaultValue = Home.DEFAULT + "/target/policy-comparison",
             description = "Output directory (default ${DEFAULT-VALUE}).")
     Path out;
 
@@ -127,7 +128,7 @@ final class ComparePoliciesCommand implements Callable<Integer> {
                                             world,
                                             config.config,
                                             runOverrides(policy),
-                                            Path.of("conf"),
+                                            Home.resolve("conf"),
                                             4,
                                             dir,
                                             timeout,

@@ -1,8 +1,7 @@
 package io.retentionloop.cli;
 
+import io.retentionloop.job.Home;
 import io.retentionloop.value.data.Transaction;
-import io.retentionloop.value.data.TransactionFormat;
-import io.retentionloop.value.data.TransactionReader;
 import io.retentionloop.value.model.ClvEvaluation;
 import io.retentionloop.value.model.ClvReport;
 import io.retentionloop.value.model.ClvTrainer;
@@ -13,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Evaluates the value model against BG/NBD, Gamma-Gamma and the naive model on history. */
@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
                     + " naive rate) on a transactions history and compare them.",
             "temporal: fit on the calibration period only, predict every customer's holdout"
                     + " (the BTYD protocol). cross-sectional: split customers 80/20 by --seed,"
-                    + " train on 80% (with their holdout labels), predict the other 20% (the ZILN"
+                    + " train on 80%% (with their holdout labels), predict the other 20%% (the ZILN"
                     + " protocol).",
             "Writes OUT/report.json and OUT/report.html."
         })
@@ -36,12 +36,7 @@ final class EvaluateClvCommand implements Callable<Integer> {
             description = "Transactions file.")
     Path transactions;
 
-    @Option(
-            names = "--format",
-            defaultValue = "csv",
-            description =
-                    "csv (header user_id,timestamp,amount), cdnow-sample or cdnow-master (default ${DEFAULT-VALUE}).")
-    String format;
+    @Mixin TransactionFileOptions file;
 
     @Option(
             names = "--calibration-end",
@@ -75,7 +70,7 @@ final class EvaluateClvCommand implements Callable<Integer> {
 
     @Option(
             names = "--out",
-            defaultValue = "target/clv-evaluation",
+            defaultValue = Home.DEFAULT + "/target/clv-evaluation",
             description = "Output directory (default ${DEFAULT-VALUE}).")
     Path out;
 
@@ -85,8 +80,8 @@ final class EvaluateClvCommand implements Callable<Integer> {
             description = "Also save the trained DL4J model here.")
     Path saveModel;
 
-    @Override
-    public Integer call() throws Exception {
+    /** What to evaluate, as the options say. */
+    ClvEvaluation.Settings settings() {
         ClvEvaluation.Protocol p =
                 switch (protocol) {
                     case "temporal" -> ClvEvaluation.Protocol.TEMPORAL;
@@ -96,21 +91,23 @@ final class EvaluateClvCommand implements Callable<Integer> {
                                     "--protocol must be temporal or cross-sectional, was "
                                             + protocol);
                 };
-        List<Transaction> tx =
-                TransactionReader.read(transactions, TransactionFormat.fromId(format));
         int step = cutoffStep != null ? cutoffStep : p == ClvEvaluation.Protocol.TEMPORAL ? 7 : 28;
+        return new ClvEvaluation.Settings(
+                calibrationEnd,
+                holdoutEnd,
+                p,
+                seed,
+                ClvTrainer.Options.defaults().withSeed(seed),
+                step);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ClvEvaluation.Settings settings = settings();
+        List<Transaction> tx = file.read(transactions);
         System.out.printf(
                 "evaluating on %,d transactions from %s (%s)%n", tx.size(), transactions, protocol);
-        ClvEvaluation.Result r =
-                ClvEvaluation.run(
-                        tx,
-                        new ClvEvaluation.Settings(
-                                calibrationEnd,
-                                holdoutEnd,
-                                p,
-                                seed,
-                                ClvTrainer.Options.defaults(),
-                                step));
+        ClvEvaluation.Result r = ClvEvaluation.run(tx, settings);
         ClvReport.write(r, transactions.toString(), out);
         System.out.printf(
                 "%-18s %10s %10s %7s %7s %9s %7s %8s %6s%n",

@@ -1,5 +1,6 @@
 package io.retentionloop.cli;
 
+import io.retentionloop.job.Home;
 import io.retentionloop.local.LocalRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,13 +49,13 @@ final class LocalCommand implements Callable<Integer> {
 
     @Option(
             names = "--world",
-            defaultValue = "conf/world.yaml",
+            defaultValue = Home.DEFAULT + "/conf/world.yaml",
             description = "World definition for the simulator (default ${DEFAULT-VALUE}).")
     Path world;
 
     @Option(
             names = "--flink-conf",
-            defaultValue = "conf",
+            defaultValue = Home.DEFAULT + "/conf",
             description =
                     "Directory with Flink's config.yaml; state backend, checkpointing and metrics"
                             + " settings apply (default ${DEFAULT-VALUE}).")
@@ -68,7 +69,7 @@ final class LocalCommand implements Callable<Integer> {
 
     @Option(
             names = "--out",
-            defaultValue = "target/local-run",
+            defaultValue = Home.DEFAULT + "/target/local-run",
             description =
                     "Working directory for Kafka data, checkpoints and the summary (default ${DEFAULT-VALUE}).")
     Path out;

@@ -1,5 +1,7 @@
 package io.retentionloop.cli;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "retention-loop",
         mixinStandardHelpOptions = true,
-        version = "retention-loop 0.1.0",
+        version = "retention-loop 0.2.0",
         description = "User lifecycle state, value model and retention agent on Apache Flink.",
         subcommands = {
             LocalCommand.class,
@@ -18,12 +20,15 @@ import picocli.CommandLine.Command;
             EvaluateClvCommand.class,
             ComparePoliciesCommand.class,
             EvaluatePolicyCommand.class,
-            PolicyCeilingCommand.class,
             io.retentionloop.ops.SimulateCommand.class,
             io.retentionloop.ops.TopicsCommand.class,
+            io.retentionloop.ops.SqlRunner.class,
+            io.retentionloop.ops.SavepointInspector.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);
@@ -35,15 +40,49 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (for tests). */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return execute(new CommandLine(new Main()), args);
+    }
+
+    /**
+     * Runs a command line with the project's one error convention: bad input ({@link
+     * IllegalArgumentException}, a missing file) prints one {@code error:} line and exits 2; any
+     * other failure prints one {@code error:} line and exits 1, with the stack trace in the log
+     * file ({@code conf/log4j-cli.properties}), not on the terminal.
+     */
+    public static int execute(CommandLine cli, String... args) {
         cli.setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
-                    if (e instanceof IllegalArgumentException) {
-                        cmd.getErr().println("error: " + e.getMessage());
+                    java.nio.file.NoSuchFileException missing = missingFile(e);
+                    if (missing != null) {
+                        cmd.getErr().println("error: " + missing.getFile() + ": no such file");
                         return 2;
                     }
-                    throw e;
+                    if (e instanceof IllegalArgumentException) {
+                        cmd.getErr().println("error: " + message(e));
+                        return 2;
+                    }
+                    LOG.warn("{} failed", cmd.getCommandName(), e);
+                    cmd.getErr().println("error: " + message(e));
+                    return 1;
                 });
         return cli.execute(args);
+    }
+
+    /** A missing file anywhere in the causes of {@code e}, or null. */
+    private static java.nio.file.NoSuchFileException missingFile(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.NoSuchFileException f) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** One line: the message, or the exception's name where it has none. */
+    private static String message(Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank()
+                ? e.getClass().getSimpleName()
+                : m.strip().lines().findFirst().orElse(m);
     }
 }

@@ -1,12 +1,12 @@
 package io.retentionloop.cli;
 
 import io.retentionloop.events.Event;
+import io.retentionloop.job.Home;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.lifecycle.UserLifecycle;
+import io.retentionloop.local.SimulatedHistories;
 import io.retentionloop.simulate.WorldConfig;
 import io.retentionloop.value.data.Transaction;
-import io.retentionloop.value.data.TransactionFormat;
-import io.retentionloop.value.data.TransactionReader;
 import io.retentionloop.value.model.ClvModel;
 import io.retentionloop.value.model.ClvTraining;
 import java.nio.file.Path;
@@ -46,12 +46,7 @@ final class TrainClvCommand implements Callable<Integer> {
         Path world;
     }
 
-    @Option(
-            names = "--format",
-            defaultValue = "csv",
-            description =
-                    "Transactions format: csv, cdnow-sample, cdnow-master (default ${DEFAULT-VALUE}).")
-    String format;
+    @Mixin TransactionFileOptions file;
 
     @Option(
             names = "--users",
@@ -91,7 +86,7 @@ final class TrainClvCommand implements Callable<Integer> {
 
     @Option(
             names = "--out",
-            defaultValue = "target/models/clv.model",
+            defaultValue = Home.DEFAULT + "/target/models/clv.model",
             description = "Model file to write (default ${DEFAULT-VALUE}).")
     Path out;
 
@@ -105,7 +100,7 @@ final class TrainClvCommand implements Callable<Integer> {
         if (source.world != null) {
             System.out.printf("simulating %d users for %d days (seed %d)%n", users, days, seed);
             model =
-                    ClvTraining.onWorld(
+                    SimulatedHistories.train(
                             WorldConfig.load(source.world),
                             users,
                             days,
@@ -116,8 +111,7 @@ final class TrainClvCommand implements Callable<Integer> {
                             horizonDays,
                             step);
         } else {
-            List<Transaction> tx =
-                    TransactionReader.read(source.transactions, TransactionFormat.fromId(format));
+            List<Transaction> tx = file.read(source.transactions);
             Map<String, List<Event>> history = ClvTraining.purchaseHistory(tx);
             model =
                     ClvTraining.onHistory(

@@ -318,7 +318,7 @@ public final class RetentionLoopJob {
                         l.gateWindow(),
                         l.gateLevel(),
                         l.gateTolerance(),
-                        agentSettings);
+                        new io.retentionloop.agent.ActionSelector(agentSettings));
         decisions
                 .getSideOutput(RetentionAgentOperator.TRANSITIONS)
                 .transform(

@@ -184,14 +184,6 @@ public record DqnSettings(
     /** The most Q-networks an ensemble may have. */
     public static final int MAX_ENSEMBLE = 16;
 
-    /**
-     * γ = 0, Adam 1e-3, 2 × 64 units, batch 32, 50,000 transitions, target every 500 updates, 0.25
-     * updates per transition.
-     */
-    public static DqnSettings defaults() {
-        return new DqnSettings(0.0, 1e-3, 2, 64, 32, 50_000, 500, 0.25, 7L);
-    }
-
     public DqnSettings withGamma(double g) {
         return new DqnSettings(
                 g,

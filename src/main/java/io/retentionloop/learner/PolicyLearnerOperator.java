@@ -1,7 +1,5 @@
 package io.retentionloop.learner;
 
-import io.retentionloop.agent.ActionSelector;
-import io.retentionloop.agent.AgentSettings;
 import io.retentionloop.learner.ope.Bootstrap;
 import io.retentionloop.learner.ope.LoggedDecision;
 import io.retentionloop.learner.ope.NotWorseGate;
@@ -74,7 +72,7 @@ public final class PolicyLearnerOperator extends AbstractStreamOperator<PolicySn
             int gateWindow,
             double gateLevel,
             double gateTolerance,
-            AgentSettings agent)
+            ActionProbabilities behaviour)
             implements java.io.Serializable {
         public Settings {
             if (!(computeShare > 0 && computeShare <= 1)) {
@@ -100,6 +98,8 @@ public final class PolicyLearnerOperator extends AbstractStreamOperator<PolicySn
     private transient long updatesAtLastProposal;
 
     /** Nanoseconds of training the compute share has granted and not yet used; may go negative. */
+    private transient long longestStepNanos;
+
     private transient double budgetNanos;
 
     private transient long lastTick;
@@ -266,6 +266,11 @@ public final class PolicyLearnerOperator extends AbstractStreamOperator<PolicySn
      * budget lasts and this slice is shorter than one tick. Proposing a version is charged to the
      * budget like the updates.
      */
+    /** The longest single update (with its proposal) so far: what a slice may overrun by. */
+    long longestStepNanos() {
+        return longestStepNanos;
+    }
+
     @Override
     public void onProcessingTime(long time) {
         long now = getProcessingTimeService().getCurrentProcessingTime();
@@ -287,6 +292,7 @@ public final class PolicyLearnerOperator extends AbstractStreamOperator<PolicySn
             long after = System.nanoTime();
             budgetNanos -= after - at;
             trainingNanos.inc(after - at);
+            longestStepNanos = Math.max(longestStepNanos, after - at);
             at = after;
         }
         // cut short by the slice's end with work and budget left: come back after the input
@@ -339,12 +345,11 @@ public final class PolicyLearnerOperator extends AbstractStreamOperator<PolicySn
 
     /** The agent's action distribution for these Q-values, all actions allowed. */
     private double[][] probabilities(double[][] q) {
-        ActionSelector selector = new ActionSelector(s.agent());
         boolean[] all = new boolean[s.actionCount()];
         java.util.Arrays.fill(all, true);
         double[][] p = new double[q.length][];
         for (int i = 0; i < q.length; i++) {
-            p[i] = selector.select(q[i], all, "gate").probabilities();
+            p[i] = s.behaviour().probabilities(q[i], all);
         }
         return p;
     }

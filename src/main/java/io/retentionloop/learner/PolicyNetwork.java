@@ -7,9 +7,9 @@ import org.deeplearning4j.rl4j.policy.DQNPolicy;
 
 /**
  * A published policy ready to score: RL4J's {@code DQNPolicy} over the snapshot's network. The
- * agent asks it for the Q-values of a micro-batch of states and chooses with {@link
- * io.retentionloop.agent.ActionSelector} (not {@code DQNPolicy.nextAction}, which ignores the
- * constraints). Not thread-safe: one per operator instance.
+ * agent asks it for the Q-values of a micro-batch of states and chooses with its own selector
+ * ({@link ActionProbabilities}), not {@code DQNPolicy.nextAction}, which ignores the constraints.
+ * Not thread-safe: one per operator instance.
  */
 public final class PolicyNetwork {
 

@@ -5,7 +5,6 @@ import io.retentionloop.lifecycle.Features;
 import io.retentionloop.lifecycle.UserLifecycle;
 import io.retentionloop.simulate.WorldConfig;
 import io.retentionloop.value.model.ClvModel;
-import io.retentionloop.value.model.ClvTraining;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +60,7 @@ public final class LocalModel {
                         USERS, DAYS));
         long t0 = System.nanoTime();
         ClvModel model =
-                ClvTraining.onWorld(
+                SimulatedHistories.train(
                         WorldConfig.load(worldFile),
                         USERS,
                         DAYS,

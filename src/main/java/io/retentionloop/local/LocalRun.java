@@ -2,6 +2,7 @@ package io.retentionloop.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.retentionloop.job.Home;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.job.KafkaIO;
 import io.retentionloop.job.RetentionLoopJob;
@@ -21,7 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -85,7 +88,7 @@ public final class LocalRun {
                         JobConfig.load(opt.config(), opt.overrides()),
                         opt.seed(),
                         opt.start(),
-                        Path.of("target", "models"));
+                        Home.resolve("target/models"));
         say("starting Kafka (KRaft, in-process)");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(opt.out().resolve("kafka"))) {
             List<String> overrides = new ArrayList<>();
@@ -159,7 +162,14 @@ public final class LocalRun {
                         t.outcomes(),
                         this::tracked)) {
             SnapshotExpectation expectation = new SnapshotExpectation(opt.start().toEpochMilli());
-            long simEnd = simulate(world, kafka, config, expectation, tally);
+            long simEnd =
+                    simulate(
+                            world,
+                            kafka,
+                            config,
+                            expectation,
+                            tally,
+                            () -> flink.miniCluster().triggerCheckpoint(job));
             Map<Long, Long> expected = expectation.expected(config.lifecycleRules(), simEnd);
             long expectedTotal = expected.values().stream().mapToLong(Long::longValue).sum();
             say("simulation done: " + producedTotal.get() + " records; waiting for the job");
@@ -228,7 +238,8 @@ public final class LocalRun {
             EmbeddedKafka kafka,
             JobConfig config,
             SnapshotExpectation expectation,
-            TopicTally tally)
+            TopicTally tally,
+            Supplier<CompletableFuture<?>> checkpoint)
             throws Exception {
         Properties p = kafka.clientProperties();
         p.put("acks", "all");
@@ -287,7 +298,9 @@ public final class LocalRun {
                             dayEnd + config.watermarks().maxOutOfOrderness().toMillis());
                     producer.flush();
                     long expected = expectation.expectedAt(config.lifecycleRules(), dayEnd);
-                    loop.react(dayEnd, tally.awaitDecisions(dayEnd, expected, opt.timeout()));
+                    loop.react(
+                            dayEnd,
+                            tally.awaitDecisions(dayEnd, expected, opt.timeout(), checkpoint));
                 }
                 if (System.nanoTime() - lastReport > 2_000_000_000L || day == opt.days() - 1) {
                     lastReport = System.nanoTime();

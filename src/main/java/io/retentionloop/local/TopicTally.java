@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -196,11 +198,18 @@ final class TopicTally implements AutoCloseable {
 
     /**
      * Waits until {@code expected} decisions for the window ending at {@code windowEnd} are
-     * committed, and hands them over (each window once).
+     * committed, and hands them over (each window once). While it waits it keeps one checkpoint of
+     * {@code checkpoint} in flight (their completion commits the decisions), so a simulated day
+     * costs the job's work and a checkpoint, not a whole checkpoint interval.
      */
-    synchronized List<Seen> awaitDecisions(long windowEnd, long expected, Duration timeout)
+    synchronized List<Seen> awaitDecisions(
+            long windowEnd,
+            long expected,
+            Duration timeout,
+            Supplier<CompletableFuture<?>> checkpoint)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<?> inFlight = null;
         while (decisionsByWindow.getOrDefault(windowEnd, List.of()).size() < expected) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -212,7 +221,11 @@ final class TopicTally implements AutoCloseable {
                                 + ", have "
                                 + decisionsByWindow.getOrDefault(windowEnd, List.of()).size());
             }
-            wait(Math.max(1, left / 1_000_000));
+            if (inFlight == null || inFlight.isDone()) {
+                // a failed or declined trigger is retried; the periodic checkpoints go on anyway
+                inFlight = checkpoint.get();
+            }
+            wait(Math.max(1, Math.min(20, left / 1_000_000)));
         }
         return new java.util.ArrayList<>(decisionsByWindow.get(windowEnd));
     }

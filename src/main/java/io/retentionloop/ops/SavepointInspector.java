@@ -143,10 +143,6 @@ public final class SavepointInspector implements Callable<Integer> {
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    public static void main(String[] args) {
-        OpsCli.exit(new SavepointInspector(), args);
-    }
-
     @Override
     public Integer call() throws Exception {
         Summary s = inspect(savepoint, user);

@@ -1,5 +1,6 @@
 package io.retentionloop.ops;
 
+import io.retentionloop.job.Home;
 import io.retentionloop.job.KafkaIO;
 import io.retentionloop.simulate.RecordKind;
 import io.retentionloop.simulate.SimSink;
@@ -74,7 +75,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(
             names = "--world",
-            defaultValue = "conf/world.yaml",
+            defaultValue = Home.DEFAULT + "/conf/world.yaml",
             description = "World definition (default ${DEFAULT-VALUE}).")
     Path world;
 

@@ -3,7 +3,7 @@ package io.retentionloop.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.retentionloop.agent.AgentSettings;
+import io.retentionloop.job.Home;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.job.KafkaIO;
 import io.retentionloop.security.Secrets;
@@ -119,7 +119,7 @@ public final class SqlRunner implements Callable<Integer> {
 
     @Option(
             names = "--out-dir",
-            defaultValue = "target/reports",
+            defaultValue = Home.DEFAULT + "/target/reports",
             description = "Directory for ${report.out-dir} (default ${DEFAULT-VALUE}).")
     Path outDir;
 
@@ -152,10 +152,6 @@ public final class SqlRunner implements Callable<Integer> {
     private TableEnvironment env;
     private PrintStream out = System.out;
     private PrintStream log = System.err;
-
-    public static void main(String[] args) {
-        OpsCli.exit(new SqlRunner(), args);
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -190,7 +186,7 @@ public final class SqlRunner implements Callable<Integer> {
         flatten(applicationConfig(), "", variables);
         addSqlForms(variables);
         variables.putIfAbsent(
-                "agent.daily-budget", String.valueOf(AgentSettings.DEFAULT_DAILY_BUDGET));
+                "agent.daily-budget", String.valueOf(JobConfig.defaults().agent().dailyBudget()));
         variables.put("scan.bounded.mode", follow ? "unbounded" : "latest-offset");
         variables.put("report.out-dir", outDir.toAbsolutePath().normalize().toUri().toString());
         if (bootstrapServers != null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.retentionloop.job.JobConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,7 @@ class AgentSettingsTest {
 
     @Test
     void defaultsAreTheDocumentedOnes() {
-        AgentSettings s = AgentSettings.defaults();
+        AgentSettings s = JobConfig.defaults().agentSettings();
         assertThat(s.controlShare()).isEqualTo(0.05);
         assertThat(s.epsilon()).isEqualTo(0.01);
         assertThat(s.coldStartEpsilon()).isEqualTo(0.3);
@@ -27,7 +28,8 @@ class AgentSettingsTest {
 
     @Test
     void explorationFallsFromTheColdStartToEpsilonOverTheDecayUpdates() {
-        AgentSettings s = AgentSettings.defaults(); // cold start 0.3, ε 0.01 over 50,000 updates
+        AgentSettings s =
+                JobConfig.defaults().agentSettings(); // cold start 0.3, ε 0.01 over 50,000 updates
         assertThat(s.epsilonAfter(0)).isCloseTo(0.3, within(1e-12));
         assertThat(s.epsilonAfter(25_000)).isCloseTo(0.155, within(1e-12));
         assertThat(s.epsilonAfter(50_000)).isEqualTo(0.01);
@@ -47,7 +49,7 @@ class AgentSettingsTest {
 
     @Test
     void invalidValuesNameTheKey() {
-        AgentSettings s = AgentSettings.defaults();
+        AgentSettings s = JobConfig.defaults().agentSettings();
         assertThatThrownBy(() -> s.withControlShare(1.0))
                 .hasMessageContaining("agent.control-share");
         assertThatThrownBy(() -> s.withEpsilon(-0.1)).hasMessageContaining("agent.epsilon");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.retentionloop.events.Event;
 import io.retentionloop.events.EventType;
+import io.retentionloop.job.JobConfig;
 import io.retentionloop.lifecycle.LifecycleStage;
 import java.io.IOException;
 import java.util.Arrays;
@@ -128,7 +129,7 @@ class AgentStateCodecTest {
                 .withComparatorForType(Double::compare, Double.class)
                 .isEqualTo(u);
         Outcome o =
-                new RewardAttribution(AgentSettings.defaults())
+                new RewardAttribution(JobConfig.defaults().agentSettings())
                         .mature(back.pending.get(0), false)
                         .outcome();
         assertThat(o.decisionId).isEqualTo(u.pending.get(0).decision.decisionId);

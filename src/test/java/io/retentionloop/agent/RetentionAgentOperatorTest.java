@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.retentionloop.events.Event;
 import io.retentionloop.events.EventType;
+import io.retentionloop.job.JobConfig;
 import io.retentionloop.learner.PolicySnapshot;
 import io.retentionloop.lifecycle.Features;
 import io.retentionloop.lifecycle.LifecycleStage;
@@ -69,7 +70,7 @@ class RetentionAgentOperatorTest {
 
     @Test
     void theControlGroupNeverGetsAnActionAndEveryoneElseKeepsTheFloor() throws Exception {
-        AgentSettings settings = AgentSettings.defaults().withControlShare(0.2);
+        AgentSettings settings = JobConfig.defaults().agentSettings().withControlShare(0.2);
         try (var h = harness(settings, "random")) {
             for (int u = 0; u < 500; u++) {
                 h.processElement1(window("u" + u, T, 50));
@@ -97,7 +98,8 @@ class RetentionAgentOperatorTest {
     void beforeTheFirstPolicyTheLearnedAgentSpreadsItsDecisionsWithTheColdStartEpsilon()
             throws Exception {
         AgentSettings settings =
-                AgentSettings.defaults()
+                JobConfig.defaults()
+                        .agentSettings()
                         .withControlShare(0)
                         .withDailyBudget(1_000_000)
                         .withColdStartEpsilon(1.0);
@@ -130,7 +132,8 @@ class RetentionAgentOperatorTest {
     @Test
     void theDailyBudgetIsNeverExceeded() throws Exception {
         // coupon10 costs 10% of expected spend: 5.0 each; a budget of 40 allows eight
-        AgentSettings settings = AgentSettings.defaults().withControlShare(0).withDailyBudget(40);
+        AgentSettings settings =
+                JobConfig.defaults().agentSettings().withControlShare(0).withDailyBudget(40);
         try (var h = harness(settings, "fixed:coupon10")) {
             for (int u = 0; u < 100; u++) {
                 h.processElement1(window("u" + u, T, 50));
@@ -150,7 +153,10 @@ class RetentionAgentOperatorTest {
     @Test
     void revenueInTheHorizonIsAttributedOnceAndMaturesIntoAnOutcome() throws Exception {
         AgentSettings settings =
-                AgentSettings.defaults().withControlShare(0).withHorizon(Duration.ofDays(7));
+                JobConfig.defaults()
+                        .agentSettings()
+                        .withControlShare(0)
+                        .withHorizon(Duration.ofDays(7));
         try (var h = harness(settings, "none")) {
             h.processElement1(purchase("a", T + DAY, 20)); // ahead of the decision: held
             h.processElement1(purchase("a", T - DAY, 99)); // before t: not this decision's
@@ -178,7 +184,10 @@ class RetentionAgentOperatorTest {
     @Test
     void aCouponsSecondWeekIsChargedToTheNextWindowsReward() throws Exception {
         AgentSettings settings =
-                AgentSettings.defaults().withControlShare(0).withHorizon(Duration.ofDays(7));
+                JobConfig.defaults()
+                        .agentSettings()
+                        .withControlShare(0)
+                        .withHorizon(Duration.ofDays(7));
         try (var h = harness(settings, "fixed:coupon10")) {
             h.processElement1(window("a", T, 50));
             h.processWatermark1(new Watermark(T));
@@ -216,7 +225,10 @@ class RetentionAgentOperatorTest {
     @Test
     void transitionsCarryTheActionsAllowedAtTheNextState() throws Exception {
         AgentSettings settings =
-                AgentSettings.defaults().withControlShare(0).withHorizon(Duration.ofDays(7));
+                JobConfig.defaults()
+                        .agentSettings()
+                        .withControlShare(0)
+                        .withHorizon(Duration.ofDays(7));
         try (var h = harness(settings, "fixed:coupon10")) {
             h.processElement1(window("a", T, 50));
             h.processWatermark1(new Watermark(T));
@@ -239,7 +251,10 @@ class RetentionAgentOperatorTest {
     @Test
     void theLearnersRewardIsShapedByTheValueModelsBaselineOfBothStates() throws Exception {
         AgentSettings settings =
-                AgentSettings.defaults().withControlShare(0).withHorizon(Duration.ofDays(7));
+                JobConfig.defaults()
+                        .agentSettings()
+                        .withControlShare(0)
+                        .withHorizon(Duration.ofDays(7));
         // baseline = expected spend over the model's 28 days scaled to H = 7 days: a quarter
         for (double gamma : new double[] {0.0, 0.5}) {
             try (var h = harness(settings, "none", gamma)) {
@@ -296,7 +311,8 @@ class RetentionAgentOperatorTest {
         // every user: coupon10 worth 5, e-mail 1; coupon10 costs 10% of expected spend, so 1.0 for
         // the cheap half (spend 10) and 10.0 for the dear half (spend 100). A budget of 400 buys
         // every cheap coupon but not the dear ones.
-        AgentSettings settings = AgentSettings.defaults().withControlShare(0).withDailyBudget(400);
+        AgentSettings settings =
+                JobConfig.defaults().agentSettings().withControlShare(0).withDailyBudget(400);
         double[] q = {0, 1, 0, 5, 0};
         try (var h = harness(settings, "learned")) {
             h.processElement2(new StreamRecord<>(constantPolicy(3, q)));
@@ -340,7 +356,7 @@ class RetentionAgentOperatorTest {
 
     @Test
     void aPolicyThatCannotBeBuiltIsRejectedAndTheCurrentOneKeepsActing() throws Exception {
-        AgentSettings settings = AgentSettings.defaults().withControlShare(0);
+        AgentSettings settings = JobConfig.defaults().agentSettings().withControlShare(0);
         double[] q = {0, 1, 0, 5, 0};
         try (var h = harness(settings, "learned")) {
             h.processElement2(new StreamRecord<>(constantPolicy(3, q)));

@@ -3,6 +3,7 @@ package io.retentionloop.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.retentionloop.job.JobConfig;
 import io.retentionloop.learner.Transition;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,8 @@ class RewardAttributionTest {
 
     private final ActionCatalogue catalogue = ActionCatalogueTest.shipped();
     private final RewardAttribution attribution =
-            new RewardAttribution(AgentSettings.defaults().withHorizon(Duration.ofDays(28)));
+            new RewardAttribution(
+                    JobConfig.defaults().agentSettings().withHorizon(Duration.ofDays(28)));
 
     private PendingDecision pending(String action) {
         Decision d = DecisionJsonTest.decision();
@@ -95,7 +97,8 @@ class RewardAttributionTest {
 
     /** Weekly windows with the default horizon of one week, as the job runs by default. */
     private final RewardAttribution weekly =
-            new RewardAttribution(AgentSettings.defaults().withHorizon(Duration.ofDays(7)));
+            new RewardAttribution(
+                    JobConfig.defaults().agentSettings().withHorizon(Duration.ofDays(7)));
 
     private PendingDecision weekly(String action, long windowEnd, InterventionHistory h) {
         Decision d = DecisionJsonTest.decision();

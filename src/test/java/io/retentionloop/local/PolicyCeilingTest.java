@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.retentionloop.agent.ActionCatalogue;
-import io.retentionloop.learner.DqnSettings;
+import io.retentionloop.job.JobConfig;
 import io.retentionloop.simulate.WorldConfig;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -33,7 +33,7 @@ class PolicyCeilingTest {
                                         8,
                                         28,
                                         5,
-                                        DqnSettings.defaults()))
+                                        JobConfig.defaults().dqnSettings()))
                         .run();
         Map<String, PolicyCeiling.Score> s =
                 r.scores().stream()

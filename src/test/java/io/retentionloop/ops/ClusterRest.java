@@ -3,6 +3,7 @@ package io.retentionloop.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.retentionloop.cli.ClusterMain;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

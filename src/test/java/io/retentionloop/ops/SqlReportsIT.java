@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.retentionloop.agent.ActionCatalogue;
-import io.retentionloop.agent.AgentSettings;
 import io.retentionloop.agent.ControlGroup;
 import io.retentionloop.agent.Decision;
 import io.retentionloop.agent.DecisionJson;
@@ -13,6 +12,7 @@ import io.retentionloop.agent.OutcomeJson;
 import io.retentionloop.events.Event;
 import io.retentionloop.events.EventJson;
 import io.retentionloop.events.EventType;
+import io.retentionloop.job.JobConfig;
 import io.retentionloop.lifecycle.Features;
 import io.retentionloop.lifecycle.LifecycleStage;
 import io.retentionloop.lifecycle.WindowSnapshot;
@@ -405,7 +405,7 @@ class SqlReportsIT {
             control.put(
                     user,
                     ControlGroup.isControl(
-                            user, CONTROL_SHARE, AgentSettings.DEFAULT_CONTROL_SALT));
+                            user, CONTROL_SHARE, JobConfig.defaults().agent().controlSalt()));
         }
         assertThat(control.values().stream().filter(c -> c).count()).isBetween(30L, 70L);
         for (Instant w : List.of(W1, W2, W3)) {

@@ -4,11 +4,11 @@ import io.retentionloop.events.Event;
 import io.retentionloop.events.EventRules;
 import io.retentionloop.lifecycle.LifecycleRules;
 import io.retentionloop.lifecycle.UserLifecycle;
+import io.retentionloop.local.SimulatedHistories;
 import io.retentionloop.simulate.WorldConfig;
 import io.retentionloop.value.model.ClvModel;
 import io.retentionloop.value.model.ClvTrainer;
 import io.retentionloop.value.model.Example;
-import io.retentionloop.value.model.Histories;
 import io.retentionloop.value.model.TrainingExamples;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,7 +35,7 @@ public final class TestModels {
             WorldConfig world = WorldConfig.load(Path.of("conf/world.yaml"));
             Instant start = Instant.parse("2025-01-02T00:00:00Z");
             Map<String, List<Event>> history =
-                    Histories.simulate(world, 400, 84, seed, start, EventRules.DEFAULTS);
+                    SimulatedHistories.simulate(world, 400, 84, seed, start, EventRules.DEFAULTS);
             UserLifecycle lifecycle = new UserLifecycle(LifecycleRules.DEFAULTS);
             long s = start.toEpochMilli();
             List<Example> examples =

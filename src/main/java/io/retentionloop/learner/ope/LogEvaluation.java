@@ -142,8 +142,7 @@ public final class LogEvaluation {
 
         OpeReport.Section values = report.values(POLICIES, "Policy values");
         values.add(LOGGING, Map.of("mean", estimators.get(0).loggingValue(logs)));
-        HillstromExperiment.estimateAll(List.copyOf(estimators), targets, logs)
-                .forEach(values::add);
+        OffPolicyEstimator.estimateAll(List.copyOf(estimators), targets, logs).forEach(values::add);
         OpeReport.Section diffs =
                 report.differences(COMPARISONS, "Policy − logging policy (paired)");
         for (Map.Entry<String, double[][]> t : targets.entrySet()) {

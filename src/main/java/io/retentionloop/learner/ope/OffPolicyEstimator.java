@@ -1,6 +1,9 @@
 package io.retentionloop.learner.ope;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Estimates the value of a target policy from decisions logged under another (logging) policy,
@@ -51,5 +54,26 @@ public interface OffPolicyEstimator {
                 new Ips(bootstrap),
                 new Snips(bootstrap),
                 new DoublyRobust(new RidgeRewardModel(1.0, 2, bootstrap.seed()), bootstrap));
+    }
+
+    /**
+     * Policy name → estimator name → estimate for several named target policies, each estimator
+     * estimating every policy on the same resamples.
+     */
+    static Map<String, Map<String, Estimate>> estimateAll(
+            List<OffPolicyEstimator> estimators,
+            Map<String, double[][]> targets,
+            List<LoggedDecision> logs) {
+        Map<String, Map<String, Estimate>> out = new LinkedHashMap<>();
+        List<double[][]> pis = new ArrayList<>(targets.values());
+        List<String> names = new ArrayList<>(targets.keySet());
+        for (OffPolicyEstimator e : estimators) {
+            List<Estimate> es = e.estimateAll(pis, logs);
+            for (int k = 0; k < names.size(); k++) {
+                out.computeIfAbsent(names.get(k), n -> new LinkedHashMap<>())
+                        .put(e.name(), es.get(k));
+            }
+        }
+        return out;
     }
 }

@@ -1,18 +1,24 @@
 package io.retentionloop.value.data;
 
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** The transaction file layouts {@link TransactionReader} understands, named as on the CLI. */
 public enum TransactionFormat {
     /**
-     * {@code user_id,timestamp,amount} with that header; timestamp an ISO date ({@code 2025-01-03},
-     * taken as UTC midnight) or an ISO date-time with offset or {@code Z}. No quoting.
+     * {@code user_id,timestamp,amount} with that header (fields may be double-quoted, a UTF-8 byte
+     * order mark is ignored); timestamp an ISO date ({@code 2025-01-03}, midnight in the reader's
+     * time zone), an ISO date-time with offset or {@code Z}, or a date-time without one ({@code
+     * 2025-01-03T10:15:00} or {@code 2025-01-03 10:15:00}, in the reader's time zone).
      */
     CSV("csv", "user_id,timestamp,amount"),
     /**
@@ -64,17 +70,37 @@ public enum TransactionFormat {
 
     /** Checks the header line; throws with the reason if it is not the expected one. */
     void checkHeader(String line) {
-        if (!WHITESPACE.matcher(line.strip()).replaceAll(" ").equals(header)) {
-            throw new IllegalArgumentException("expected header '" + header + "'");
+        String seen =
+                this == CSV
+                        ? String.join(",", csvFields(line).stream().map(String::strip).toList())
+                        : line.strip();
+        if (!WHITESPACE.matcher(seen).replaceAll(" ").equals(header)) {
+            throw new IllegalArgumentException(
+                    "expected header '" + header + "', found '" + visible(line) + "'");
         }
     }
 
+    /** {@code text} with control and invisible characters written as {@code \\uXXXX}. */
+    static String visible(String text) {
+        StringBuilder b = new StringBuilder();
+        text.codePoints()
+                .forEach(
+                        c -> {
+                            if (c < 0x20 || c == 0x7f || c == 0xfeff || c == 0x200b || c == 0xa0) {
+                                b.append(String.format("\\u%04x", c));
+                            } else {
+                                b.appendCodePoint(c);
+                            }
+                        });
+        return b.toString();
+    }
+
     /** Parses one data line; throws {@link IllegalArgumentException} saying what is wrong. */
-    Transaction parse(String line) {
+    Transaction parse(String line, ZoneId zone) {
         return switch (this) {
             case CSV -> {
-                String[] f = fields(line.split(",", -1), 3);
-                yield transaction(f[0], timestamp(f[1]), f[2]);
+                String[] f = fields(csvFields(line).toArray(String[]::new), 3);
+                yield transaction(f[0], timestamp(f[1], zone), f[2]);
             }
             case CDNOW_SAMPLE -> {
                 String[] f = fields(WHITESPACE.split(line.strip()), 5);
@@ -85,6 +111,42 @@ public enum TransactionFormat {
                 yield transaction(f[0], day(f[1]), f[3]);
             }
         };
+    }
+
+    /**
+     * The comma-separated fields of a CSV line (RFC 4180 within a line): a field in double quotes
+     * may hold commas, and {@code ""} in it is one quote.
+     */
+    static List<String> csvFields(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"' && field.toString().isBlank()) {
+                field.setLength(0);
+                quoted = true;
+            } else if (c == ',') {
+                out.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        if (quoted) {
+            throw new IllegalArgumentException("a quoted field is not closed");
+        }
+        out.add(field.toString());
+        return out;
     }
 
     private static String[] fields(String[] fields, int expected) {
@@ -122,20 +184,30 @@ public enum TransactionFormat {
         }
     }
 
-    private static long timestamp(String text) {
+    private static long timestamp(String text, ZoneId zone) {
         String s = text.strip();
         try {
             if (s.length() == 10) {
-                return utcMidnight(LocalDate.parse(s));
+                return LocalDate.parse(s).atStartOfDay(zone).toInstant().toEpochMilli();
             }
-            return OffsetDateTime.parse(s).toInstant().toEpochMilli();
+            String iso = s.length() > 10 && s.charAt(10) == ' ' ? s.replaceFirst(" ", "T") : s;
+            if (hasOffset(iso)) {
+                return OffsetDateTime.parse(iso).toInstant().toEpochMilli();
+            }
+            return LocalDateTime.parse(iso).atZone(zone).toInstant().toEpochMilli();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
                     "timestamp '"
                             + s
-                            + "' is neither an ISO date (2025-01-03) nor an ISO date-time with"
-                            + " offset (2025-01-03T10:15:00Z)");
+                            + "' is not an ISO date (2025-01-03) or date-time (2025-01-03T10:15:00,"
+                            + " with an offset or Z, or in --timezone)");
         }
+    }
+
+    /** Whether an ISO date-time ends in {@code Z} or a {@code +hh:mm} / {@code -hh:mm} offset. */
+    private static boolean hasOffset(String iso) {
+        int t = iso.indexOf('T');
+        return iso.endsWith("Z") || (t > 0 && (iso.indexOf('+', t) > 0 || iso.indexOf('-', t) > 0));
     }
 
     private static long utcMidnight(LocalDate date) {

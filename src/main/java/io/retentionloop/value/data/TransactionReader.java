@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,29 +21,47 @@ public final class TransactionReader {
      * evaluation on silently skipped rows would not be comparable with published figures.
      */
     public static List<Transaction> read(Path file, TransactionFormat format) {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return read(in, format, file.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
+        return read(file, format, ZoneOffset.UTC);
     }
 
     /**
-     * As {@link #read(Path, TransactionFormat)}, from a reader; {@code source} names it in errors.
+     * As {@link #read(Path, TransactionFormat)}, dates and date-times without an offset taken in
+     * {@code zone}. An empty file (no transactions) is an error.
      */
-    public static List<Transaction> read(BufferedReader in, TransactionFormat format, String source)
+    public static List<Transaction> read(Path file, TransactionFormat format, ZoneId zone) {
+        List<Transaction> out;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            out = read(in, format, zone, file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no transactions");
+        }
+        return out;
+    }
+
+    /**
+     * As {@link #read(Path, TransactionFormat, ZoneId)}, from a reader; {@code source} names it in
+     * errors.
+     */
+    public static List<Transaction> read(
+            BufferedReader in, TransactionFormat format, ZoneId zone, String source)
             throws IOException {
         List<Transaction> out = new ArrayList<>();
         int lineNumber = 0;
         boolean headerSeen = !format.hasHeader();
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             lineNumber++;
+            if (lineNumber == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1); // a byte order mark, as spreadsheet exports write
+            }
             if (line.isBlank()) {
                 continue;
             }
             try {
                 if (headerSeen) {
-                    out.add(format.parse(line));
+                    out.add(format.parse(line, zone));
                 } else {
                     format.checkHeader(line);
                     headerSeen = true;
@@ -56,7 +76,7 @@ public final class TransactionReader {
                                 + " ("
                                 + format.id()
                                 + " line: '"
-                                + line.strip()
+                                + TransactionFormat.visible(line.strip())
                                 + "')",
                         e);
             }

@@ -60,9 +60,50 @@ public final class ClvEvaluation {
 
     private ClvEvaluation() {}
 
+    /**
+     * Fails before any training when the periods cannot be evaluated: a holdout that does not
+     * follow the calibration, or a calibration or holdout period without a purchase.
+     */
+    static void checkPeriods(
+            List<Transaction> transactions, Settings s, long cutoff, long holdoutEnd) {
+        if (!s.holdoutEnd().isAfter(s.calibrationEnd())) {
+            throw new IllegalArgumentException(
+                    "--holdout-end "
+                            + s.holdoutEnd()
+                            + " must be after --calibration-end "
+                            + s.calibrationEnd());
+        }
+        long calibration = transactions.stream().filter(t -> t.timestamp() < cutoff).count();
+        long holdout =
+                transactions.stream()
+                        .filter(t -> t.timestamp() >= cutoff && t.timestamp() < holdoutEnd)
+                        .count();
+        if (calibration == 0 || holdout == 0) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "no purchases %s: %d on or before %s, %d from %s to %s (the"
+                                    + " transactions run from %s to %s)",
+                            calibration == 0 ? "to calibrate on" : "in the holdout",
+                            calibration,
+                            s.calibrationEnd(),
+                            holdout,
+                            s.calibrationEnd().plusDays(1),
+                            s.holdoutEnd(),
+                            day(transactions.stream().mapToLong(Transaction::timestamp).min()),
+                            day(transactions.stream().mapToLong(Transaction::timestamp).max())));
+        }
+    }
+
+    private static String day(java.util.OptionalLong t) {
+        return t.isPresent()
+                ? java.time.Instant.ofEpochMilli(t.getAsLong()).toString().substring(0, 10)
+                : "-";
+    }
+
     public static Result run(List<Transaction> transactions, Settings s) {
         long cutoff = s.calibrationEnd().plusDays(1).toEpochDay() * DAY;
         long holdoutEnd = s.holdoutEnd().plusDays(1).toEpochDay() * DAY;
+        checkPeriods(transactions, s, cutoff, holdoutEnd);
         double holdoutWeeks = (holdoutEnd - cutoff) / (7.0 * DAY);
         List<CustomerSummary> all =
                 Protocols.temporal(transactions, s.calibrationEnd(), s.holdoutEnd());

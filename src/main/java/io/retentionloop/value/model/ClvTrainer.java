@@ -39,12 +39,36 @@ public final class ClvTrainer {
         public static Options defaults() {
             return new Options(42, 64, 200, 15, 256, 2e-3, 1e-5);
         }
+
+        /** These options with another seed (weights, shuffling and the validation split). */
+        public Options withSeed(long seed) {
+            return new Options(seed, hidden, maxEpochs, patience, batchSize, learningRate, l2);
+        }
     }
 
     private final Options opt;
 
     public ClvTrainer(Options opt) {
         this.opt = opt;
+    }
+
+    /**
+     * The model's version id: {@code clv-} and a hash of everything that shapes the model (the
+     * data's fingerprint, every example as trained on, the horizon, the training options and the
+     * feature schema), so two models that may differ never share one.
+     */
+    String version(List<Example> examples, double horizonDays, String fingerprint) {
+        StringBuilder b = new StringBuilder();
+        b.append(fingerprint).append('|').append(horizonDays).append('|').append(opt);
+        b.append('|').append(Features.VERSION).append('\n');
+        for (Example e : examples) {
+            b.append(e.userId()).append(',').append(e.cutoff()).append(',');
+            b.append(java.util.Arrays.toString(e.features())).append(',').append(e.purchases());
+            b.append(',').append(e.spend()).append(',').append(e.horizonWeeks()).append('\n');
+        }
+        String hash =
+                ClvModel.sha256(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "clv-" + hash.substring(0, 12);
     }
 
     /**
@@ -99,7 +123,7 @@ public final class ClvTrainer {
         training.put("validation_loss", best);
         ClvModel.Metadata meta =
                 new ClvModel.Metadata(
-                        "clv-" + fingerprint.substring(0, Math.min(12, fingerprint.length())),
+                        version(examples, horizonDays, fingerprint),
                         Features.VERSION,
                         Features.NAMES,
                         horizonDays,

@@ -1,44 +1,24 @@
 package io.retentionloop.value.model;
 
 import io.retentionloop.events.Event;
-import io.retentionloop.events.EventRules;
 import io.retentionloop.events.EventType;
 import io.retentionloop.lifecycle.UserLifecycle;
-import io.retentionloop.simulate.WorldConfig;
 import io.retentionloop.value.data.Transaction;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The training recipes of {@code train-clv}: from a transactions file or a simulated world. */
+/**
+ * The training recipes of {@code train-clv}: from any per-user event histories (a transactions
+ * file, a simulated world through {@code local.SimulatedHistories}).
+ */
 public final class ClvTraining {
     static final long DAY = 86_400_000L;
 
     private ClvTraining() {}
-
-    /** Trains on a simulated world's history, as the job would have seen it. */
-    public static ClvModel onWorld(
-            WorldConfig world,
-            int users,
-            int days,
-            long seed,
-            Instant start,
-            EventRules rules,
-            UserLifecycle lifecycle,
-            double horizonDays,
-            int stepDays) {
-        Map<String, List<Event>> history =
-                Histories.simulate(world, users, days, seed, start, rules);
-        String fingerprint =
-                ClvModel.sha256(
-                        (world + "|" + users + "|" + days + "|" + seed + "|" + start)
-                                .getBytes(StandardCharsets.UTF_8));
-        return onHistory(history, lifecycle, horizonDays, stepDays, fingerprint);
-    }
 
     /** Trains with cut-offs over the whole history and label windows of the horizon. */
     public static ClvModel onHistory(

@@ -5,25 +5,38 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.retentionloop.cli.Lab;
 import io.retentionloop.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code retention-loop evaluate-policy ...} through the real command line. */
+/**
+ * {@code retention-loop evaluate-policy ...} and the lab's {@code hillstrom} through the real
+ * command lines.
+ */
 class EvaluatePolicyCliTest {
     @TempDir Path dir;
 
     private static String run(String... args) {
+        return capture(() -> Main.execute(args));
+    }
+
+    private static String lab(String... args) {
+        return capture(() -> Lab.execute(args));
+    }
+
+    private static String capture(IntSupplier command) {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            assertThat(Main.execute(args)).as("exit code").isZero();
+            assertThat(command.getAsInt()).as("exit code").isZero();
         } finally {
             System.setOut(old);
         }
@@ -32,7 +45,7 @@ class EvaluatePolicyCliTest {
 
     @Test
     void helpListsEveryOptionWithItsDefault() {
-        String help = run("evaluate-policy", "hillstrom", "--help");
+        String help = lab("hillstrom", "--help");
         assertThat(help)
                 .contains("--data", "../shared/data/hillstrom/hillstrom.csv")
                 .contains("--reward", "default spend")
@@ -41,15 +54,16 @@ class EvaluatePolicyCliTest {
                 .contains("--out", "--learners", "--confidence", "--train-fraction");
         assertThat(run("evaluate-policy", "log", "--help"))
                 .contains("--decisions", "--target", "target_probabilities", "propensity");
-        assertThat(run("evaluate-policy")).contains("hillstrom", "log");
+        assertThat(run("evaluate-policy")).contains("log").doesNotContain("hillstrom");
+        assertThat(run("--help")).doesNotContain("policy-ceiling");
+        assertThat(lab("--help")).contains("hillstrom", "policy-ceiling", "learner-probe");
     }
 
     @Test
     void hillstromWritesAReportWhoseFixedArmsCoverTheirActualMeans() throws Exception {
         Path out = dir.resolve("h");
         String stdout =
-                run(
-                        "evaluate-policy",
+                lab(
                         "hillstrom",
                         "--reward",
                         "visit",
@@ -108,7 +122,7 @@ class EvaluatePolicyCliTest {
 
     @Test
     void badArgumentsExitWithAnError() {
-        assertThat(Main.execute("evaluate-policy", "hillstrom", "--reward", "profit")).isEqualTo(2);
+        assertThat(Lab.execute("hillstrom", "--reward", "profit")).isEqualTo(2);
         assertThat(
                         Main.execute(
                                 "evaluate-policy",

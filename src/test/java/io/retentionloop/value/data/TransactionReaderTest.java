@@ -6,17 +6,76 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TransactionReaderTest {
 
     private static List<Transaction> csv(String text) throws IOException {
+        return csv(text, ZoneOffset.UTC);
+    }
+
+    private static List<Transaction> csv(String text, ZoneId zone) throws IOException {
         return TransactionReader.read(
-                new BufferedReader(new StringReader(text)), TransactionFormat.CSV, "test.csv");
+                new BufferedReader(new StringReader(text)),
+                TransactionFormat.CSV,
+                zone,
+                "test.csv");
+    }
+
+    @Test
+    void csvFromASpreadsheetWithAByteOrderMarkQuotesAndLocalTimes() throws IOException {
+        ZoneId newYork = ZoneId.of("America/New_York");
+        List<Transaction> t =
+                csv(
+                        "\uFEFF\"user_id\",\"timestamp\",\"amount\"\n"
+                                + "\"Smith, J.\",2025-01-03 18:30:00,\"12.50\"\n"
+                                + "\"say \"\"hi\"\"\",2025-01-03T10:15:00,3\n"
+                                + "u3,2025-01-03,1\n"
+                                + "u4,2025-01-03T10:15:00Z,2\n",
+                        newYork);
+        assertThat(t)
+                .containsExactly(
+                        new Transaction(
+                                "Smith, J.",
+                                Instant.parse("2025-01-03T23:30:00Z").toEpochMilli(),
+                                12.5),
+                        new Transaction(
+                                "say \"hi\"",
+                                Instant.parse("2025-01-03T15:15:00Z").toEpochMilli(),
+                                3),
+                        // a date is midnight in the zone
+                        new Transaction(
+                                "u3", Instant.parse("2025-01-03T05:00:00Z").toEpochMilli(), 1),
+                        // an explicit offset wins over the zone
+                        new Transaction(
+                                "u4", Instant.parse("2025-01-03T10:15:00Z").toEpochMilli(), 2));
+        assertThat(csv("user_id,timestamp,amount\nu1,2025-01-03 18:30:00,1\n").get(0).timestamp())
+                .isEqualTo(Instant.parse("2025-01-03T18:30:00Z").toEpochMilli());
+    }
+
+    @Test
+    void aHeaderThatOnlyLooksRightSaysWhatIsInIt() {
+        assertThatThrownBy(() -> csv("user_id\u200b,timestamp,amount\nu1,2025-01-03,1\n"))
+                .hasMessageContaining("found 'user_id\\u200b,timestamp,amount'");
+        assertThatThrownBy(() -> csv("user_id,timestamp,amount\n\"u1,2025-01-03,1\n"))
+                .hasMessageStartingWith("test.csv:2: a quoted field is not closed");
+    }
+
+    @Test
+    void aFileWithoutTransactionsIsAnError(@TempDir Path dir) throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "user_id,timestamp,amount\n");
+        assertThatThrownBy(() -> TransactionReader.read(empty, TransactionFormat.CSV))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("empty.csv: no transactions");
     }
 
     @Test
@@ -49,7 +108,7 @@ class TransactionReaderTest {
                 .hasMessageStartingWith("test.csv:3: amount 'abc' is not a number")
                 .hasMessageContaining("u1,2025-01-04,abc");
         assertThatThrownBy(() -> csv("user_id,timestamp,amount\nu1,03/01/2025,1\n"))
-                .hasMessageStartingWith("test.csv:2: timestamp '03/01/2025' is neither");
+                .hasMessageStartingWith("test.csv:2: timestamp '03/01/2025' is not an ISO date");
         assertThatThrownBy(() -> csv("user_id,timestamp,amount\nu1,2025-01-03\n"))
                 .hasMessageStartingWith("test.csv:2: expected 3 fields, found 2");
         assertThatThrownBy(() -> csv("user_id,timestamp,amount\nu1,2025-01-03,-5\n"))

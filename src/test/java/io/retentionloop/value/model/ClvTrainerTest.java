@@ -7,6 +7,7 @@ import io.retentionloop.events.Event;
 import io.retentionloop.events.EventRules;
 import io.retentionloop.lifecycle.LifecycleRules;
 import io.retentionloop.lifecycle.UserLifecycle;
+import io.retentionloop.local.SimulatedHistories;
 import io.retentionloop.simulate.Simulator;
 import io.retentionloop.simulate.WorldConfig;
 import java.nio.file.Files;
@@ -29,28 +30,45 @@ class ClvTrainerTest {
     static Simulator sim;
     static ClvModel model;
     static List<Example> test;
+    static List<Example> train;
+    static final ClvTrainer.Options FAST = new ClvTrainer.Options(42, 32, 40, 5, 512, 5e-3, 1e-5);
 
     @BeforeAll
     static void train() throws Exception {
         WorldConfig world = WorldConfig.load(Path.of("conf/world.yaml"));
         sim = new Simulator(world, 2500, 3, START);
-        Map<String, List<Event>> history = Histories.simulate(sim, DAYS, EventRules.DEFAULTS);
+        Map<String, List<Event>> history =
+                SimulatedHistories.simulate(sim, DAYS, EventRules.DEFAULTS);
         UserLifecycle lifecycle = new UserLifecycle(LifecycleRules.DEFAULTS);
         long s = START.toEpochMilli();
         List<Long> trainCutoffs = new ArrayList<>();
         for (int d = 35; d + H <= 140; d += 14) {
             trainCutoffs.add(s + d * DAY);
         }
-        List<Example> train =
-                TrainingExamples.build(history, lifecycle, trainCutoffs, c -> c + (long) H * DAY);
+        train = TrainingExamples.build(history, lifecycle, trainCutoffs, c -> c + (long) H * DAY);
         long t0 = System.nanoTime();
-        ClvTrainer.Options fast = new ClvTrainer.Options(42, 32, 40, 5, 512, 5e-3, 1e-5);
-        model = new ClvTrainer(fast).train(train, H, "test");
+        model = new ClvTrainer(FAST).train(train, H, "test");
         System.out.printf(
                 "history+examples %d, trained in %.1f s: %s%n",
                 train.size(), (System.nanoTime() - t0) / 1e9, model.metadata().training());
         long cut = s + 168 * DAY;
         test = TrainingExamples.build(history, lifecycle, List.of(cut), c -> c + (long) H * DAY);
+    }
+
+    @Test
+    void theVersionIdChangesWithEverythingThatShapesTheModel() {
+        String v = new ClvTrainer(FAST).version(train, H, "test");
+        assertThat(model.version()).isEqualTo(v).startsWith("clv-").hasSize(16);
+        assertThat(new ClvTrainer(FAST).version(train, H, "test")).isEqualTo(v);
+        assertThat(
+                        java.util.Set.of(
+                                v,
+                                new ClvTrainer(FAST).version(train, 14, "test"),
+                                new ClvTrainer(FAST.withSeed(7)).version(train, H, "test"),
+                                new ClvTrainer(FAST).version(train, H, "other data"),
+                                new ClvTrainer(FAST)
+                                        .version(train.subList(1, train.size()), H, "test")))
+                .hasSize(5);
     }
 
     @Test

@@ -1,6 +1,5 @@
-package io.retentionloop.ops;
+package io.retentionloop.cli;
 
-import io.retentionloop.cli.Main;
 import io.retentionloop.security.Secrets;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * weaker one with weighting does (README). Without any penalty it made 2.31, half of the oracle.
  * With 2,000 users (8,700 decisions) the margin over random was within the run-to-run spread.
  */
-class SimulatedLearningTest {
+class SimulatedLearningIT {
 
     static final long DAY = 86_400_000L;
     static final int USERS = 4000;

@@ -8,7 +8,7 @@ import io.retentionloop.simulate.WorldConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-class LearnerProbeTest {
+class LearnerProbeIT {
 
     /**
      * With noise-free rewards and the segment in the state, the job's learner finds the best action

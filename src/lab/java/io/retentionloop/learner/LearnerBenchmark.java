@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Measures the policy learner's cost per update (no Flink, no Kafka) with the job's learner
@@ -16,30 +18,29 @@ import java.util.Random;
  * {@code --set learner.batch-size=512}. Defaults: 2000 updates, the packaged configuration. The
  * replay holds 20,000 random transitions (rewards of tens, masks that forbid some actions).
  */
-public final class LearnerBenchmark {
+@Command(
+        name = "learner-benchmark",
+        mixinStandardHelpOptions = true,
+        description =
+                "The policy learner's CPU and wall time per update (no Flink, no Kafka) with the"
+                        + " job's learner settings on the default catalogue's state; the replay"
+                        + " holds 20,000 random transitions.")
+public final class LearnerBenchmark implements Runnable {
 
-    private LearnerBenchmark() {}
+    @Option(
+            names = "--updates",
+            defaultValue = "2000",
+            description = "Updates to time (default ${DEFAULT-VALUE}).")
+    int updates;
 
-    public static void main(String[] args) {
-        int updates = 2000;
-        List<String> overrides = new ArrayList<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (args[i].equals("--help") || args[i].equals("-h")) {
-                System.out.println(
-                        "usage: LearnerBenchmark [--updates N] [--set learner.key=value ...]");
-                return;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(args[i] + " needs a value");
-            }
-            switch (args[i]) {
-                case "--updates" -> updates = Integer.parseInt(args[i + 1]);
-                case "--set" -> overrides.add(args[i + 1]);
-                default ->
-                        throw new IllegalArgumentException(
-                                "unknown option " + args[i] + " (--updates, --set)");
-            }
-        }
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "Override one config key, e.g. --set learner.batch-size=512.")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public void run() {
         DqnSettings settings = JobConfig.load(null, overrides).dqnSettings();
         ActionCatalogue catalogue = ActionCatalogue.defaults();
         int stateSize = new StateEncoder(catalogue).size();

@@ -108,7 +108,7 @@ public final class HillstromExperiment {
                     TargetProbabilities.of(Policy.fixed(arm.ordinal(), Hillstrom.ARMS), all));
             full.reference(fixedName(arm), actualAll[arm.ordinal()]);
         }
-        estimateAll(estimators, fixedAll, all).forEach(full::add);
+        OffPolicyEstimator.estimateAll(estimators, fixedAll, all).forEach(full::add);
 
         // (b) split, train, evaluate on the held-out part
         List<Customer> train = new ArrayList<>();
@@ -153,7 +153,7 @@ public final class HillstromExperiment {
                 report.values(
                         POLICIES,
                         "Policy values on the held-out customers (actual = arm mean there)");
-        estimateAll(estimators, baselines, evalLogs).forEach(values::add);
+        OffPolicyEstimator.estimateAll(estimators, baselines, evalLogs).forEach(values::add);
         for (Arm arm : Arm.values()) {
             values.reference(fixedName(arm), actualEval[arm.ordinal()]);
         }
@@ -169,7 +169,8 @@ public final class HillstromExperiment {
             Policy learned = t.getValue().train(trainLogs, Hillstrom.ARMS, s.seed());
             seconds.put(t.getKey(), Math.round((System.nanoTime() - started) / 1e7) / 100.0);
             double[][] pi = TargetProbabilities.of(learned, evalLogs);
-            estimateAll(estimators, Map.of(t.getKey(), pi), evalLogs).forEach(values::add);
+            OffPolicyEstimator.estimateAll(estimators, Map.of(t.getKey(), pi), evalLogs)
+                    .forEach(values::add);
             ObjectNode share = shares.putObject(t.getKey());
             double[] sh = actionShare(pi);
             for (Arm arm : Arm.values()) {
@@ -232,24 +233,6 @@ public final class HillstromExperiment {
         for (int i = 0; i < n; i++) {
             (isTrain[i] ? train : eval).add(customers.get(i));
         }
-    }
-
-    /** Policy name → estimator name → estimate, every policy on the same resamples. */
-    static Map<String, Map<String, Estimate>> estimateAll(
-            List<OffPolicyEstimator> estimators,
-            Map<String, double[][]> targets,
-            List<LoggedDecision> logs) {
-        Map<String, Map<String, Estimate>> out = new LinkedHashMap<>();
-        List<double[][]> pis = new ArrayList<>(targets.values());
-        List<String> names = new ArrayList<>(targets.keySet());
-        for (OffPolicyEstimator e : estimators) {
-            List<Estimate> es = e.estimateAll(pis, logs);
-            for (int k = 0; k < names.size(); k++) {
-                out.computeIfAbsent(names.get(k), n -> new LinkedHashMap<>())
-                        .put(e.name(), es.get(k));
-            }
-        }
-        return out;
     }
 
     /** Mean probability of each action over the rows. */

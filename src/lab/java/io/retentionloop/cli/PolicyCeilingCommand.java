@@ -2,6 +2,7 @@ package io.retentionloop.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.retentionloop.job.Home;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.local.PolicyCeiling;
 import io.retentionloop.simulate.WorldConfig;
@@ -80,13 +81,13 @@ final class PolicyCeilingCommand implements Callable<Integer> {
 
     @Option(
             names = "--world",
-            defaultValue = "conf/world.yaml",
+            defaultValue = Home.DEFAULT + "/conf/world.yaml",
             description = "World definition (default ${DEFAULT-VALUE}).")
     Path world;
 
     @Option(
             names = "--out",
-            defaultValue = "target/policy-ceiling",
+            defaultValue = Home.DEFAULT + "/target/policy-ceiling",
             description = "Output directory (default ${DEFAULT-VALUE}).")
     Path out;
 

@@ -1,38 +1,49 @@
 package io.retentionloop.simulate;
 
+import io.retentionloop.job.Home;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Measures pure generation speed (no Kafka): {@code --users N --days D --seed S [--world FILE]},
  * defaults 100000 users, 365 days, seed 1, {@code conf/world.yaml}.
  */
-public final class SimulatorBenchmark {
+@Command(
+        name = "simulator-benchmark",
+        mixinStandardHelpOptions = true,
+        description = "The simulator's generation speed alone (no Kafka, no Flink).")
+public final class SimulatorBenchmark implements Callable<Integer> {
 
-    private SimulatorBenchmark() {}
+    @Option(
+            names = "--users",
+            defaultValue = "100000",
+            description = "Users (default ${DEFAULT-VALUE}).")
+    int users;
 
-    public static void main(String[] args) throws Exception {
-        int users = 100_000;
-        int days = 365;
-        long seed = 1;
-        Path world = Path.of("conf/world.yaml");
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(args[i] + " needs a value");
-            }
-            switch (args[i]) {
-                case "--users" -> users = Integer.parseInt(args[i + 1]);
-                case "--days" -> days = Integer.parseInt(args[i + 1]);
-                case "--seed" -> seed = Long.parseLong(args[i + 1]);
-                case "--world" -> world = Path.of(args[i + 1]);
-                default ->
-                        throw new IllegalArgumentException(
-                                "unknown option "
-                                        + args[i]
-                                        + " (--users, --days, --seed, --world)");
-            }
-        }
+    @Option(
+            names = "--days",
+            defaultValue = "365",
+            description = "Days (default ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "World seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--world",
+            defaultValue = Home.DEFAULT + "/conf/world.yaml",
+            description = "World definition (default ${DEFAULT-VALUE}).")
+    Path world;
+
+    @Override
+    public Integer call() throws Exception {
         Simulator simulator =
                 new Simulator(
                         WorldConfig.load(world),
@@ -57,6 +68,7 @@ public final class SimulatorBenchmark {
                 sink.records / seconds,
                 sink.records / ((double) users * days));
         System.out.println(simulator.stats());
+        return 0;
     }
 
     /** Counts records and bytes, keeping nothing. */

@@ -1,4 +1,4 @@
-package io.retentionloop.ops;
+package io.retentionloop.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;

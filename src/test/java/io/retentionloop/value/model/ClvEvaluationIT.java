@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The value model's bar on real data (CDNOW, ../shared/data): the DL4J model against the
  * customer-base baselines, under both protocols, with the same code {@code evaluate-clv} runs.
  */
-class ClvEvaluationTest {
+class ClvEvaluationIT {
     static final Path SAMPLE = Path.of("../shared/data/cdnow/CDNOW_sample.txt");
     static final Path MASTER = Path.of("../shared/data/cdnow/CDNOW_master.txt");
     static final LocalDate CAL_END = LocalDate.parse("1997-09-30");

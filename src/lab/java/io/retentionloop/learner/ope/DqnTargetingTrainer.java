@@ -1,5 +1,6 @@
 package io.retentionloop.learner.ope;
 
+import io.retentionloop.job.JobConfig;
 import io.retentionloop.learner.DqnLearner;
 import io.retentionloop.learner.DqnSettings;
 import io.retentionloop.learner.Transition;
@@ -35,7 +36,7 @@ public final class DqnTargetingTrainer implements TargetingTrainer {
 
     /** Settings used by default: 2 × 64 ReLU, Adam 1e-3, batch 256, 4 epochs. */
     public static DqnTargetingTrainer defaults() {
-        DqnSettings d = DqnSettings.defaults();
+        DqnSettings d = JobConfig.defaults().dqnSettings();
         return new DqnTargetingTrainer(
                 new DqnSettings(0.0, 1e-3, 2, 64, 256, d.replayCapacity(), 500, 1.0, 7L), 4);
     }

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class EmbeddedKafkaTest {
+class EmbeddedKafkaIT {
     private static final String TOPIC = "t";
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.retentionloop.events.Event;
 import io.retentionloop.events.EventRules;
+import io.retentionloop.job.Home;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.job.RetentionLoopJob;
 import io.retentionloop.lifecycle.LifecycleRules;
@@ -14,6 +15,7 @@ import io.retentionloop.lifecycle.UserLifecycle;
 import io.retentionloop.lifecycle.WindowSnapshot;
 import io.retentionloop.local.EmbeddedKafka;
 import io.retentionloop.local.LocalFlink;
+import io.retentionloop.local.SimulatedHistories;
 import io.retentionloop.simulate.RecordKind;
 import io.retentionloop.simulate.SimSink;
 import io.retentionloop.simulate.Simulator;
@@ -22,7 +24,6 @@ import io.retentionloop.value.ScoredWindowJson;
 import io.retentionloop.value.model.ClvModel;
 import io.retentionloop.value.model.ClvTrainer;
 import io.retentionloop.value.model.Example;
-import io.retentionloop.value.model.Histories;
 import io.retentionloop.value.model.TrainingExamples;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -108,13 +108,13 @@ public final class CompatSavepoint implements Callable<Integer> {
 
     @Option(
             names = "--world",
-            defaultValue = "conf/world.yaml",
+            defaultValue = Home.DEFAULT + "/conf/world.yaml",
             description = "World definition (${DEFAULT-VALUE}).")
     Path world;
 
     @Option(
             names = "--flink-conf",
-            defaultValue = "conf",
+            defaultValue = Home.DEFAULT + "/conf",
             description = "Directory with Flink's config.yaml (${DEFAULT-VALUE}).")
     Path flinkConf;
 
@@ -135,10 +135,6 @@ public final class CompatSavepoint implements Callable<Integer> {
     /** Job settings of the run; the restore test uses the same. */
     static final List<String> JOB_SETTINGS =
             List.of("job.parallelism=2", "job.checkpoint-interval=2s", "job.start-from=earliest");
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new CompatSavepoint()).execute(args));
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -222,7 +218,8 @@ public final class CompatSavepoint implements Callable<Integer> {
     /** A small value model, trained like the tests' (other users of the same world). */
     static ClvModel trainModel(WorldConfig world, long seed, Instant start) {
         Map<String, List<Event>> history =
-                Histories.simulate(world, 400, 84, seed + 1_000_003L, start, EventRules.DEFAULTS);
+                SimulatedHistories.simulate(
+                        world, 400, 84, seed + 1_000_003L, start, EventRules.DEFAULTS);
         long s = start.toEpochMilli();
         List<Example> examples =
                 TrainingExamples.build(
