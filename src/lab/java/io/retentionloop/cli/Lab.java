@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             LearnerBenchmark.class,
             SimulatorBenchmark.class,
             CompatSavepoint.class,
+            io.retentionloop.job.ConfigReference.class,
             CommandLine.HelpCommand.class
         })
 public final class Lab implements Runnable {
