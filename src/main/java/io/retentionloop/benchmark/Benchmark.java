@@ -8,6 +8,7 @@ import io.retentionloop.job.Home;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.job.RetentionLoopJob;
 import io.retentionloop.lifecycle.Features;
+import io.retentionloop.local.EmbeddedKafka;
 import io.retentionloop.local.FlinkRest;
 import io.retentionloop.local.LocalFlink;
 import io.retentionloop.local.LocalModel;
@@ -41,7 +42,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class Benchmark {
     /** The scenarios a run can include. */
-    public static final List<String> SCENARIOS = List.of("bare", "idle", "learned");
+    public static final List<String> SCENARIOS =
+            List.of("bare", "idle", "learned", "kafka-bare", "kafka-idle");
 
     /** What to run. */
     public record Options(
@@ -155,7 +157,22 @@ public final class Benchmark {
         List<Run> runs = new ArrayList<>();
         BenchmarkReport.StateFigures state = null;
         Configuration flinkConf = flinkConf(opt.out());
-        try (LocalFlink flink = LocalFlink.start(flinkConf, 1, 4)) {
+        EmbeddedKafka kafka = null;
+        double kafkaLoadSeconds = Double.NaN;
+        if (opt.scenarios().stream().anyMatch(s -> s.startsWith("kafka-"))) {
+            kafka = EmbeddedKafka.start(cleanDirectory(opt.out().resolve("kafka")));
+            kafkaLoadSeconds = load(kafka, config, events, stats);
+            List<String> idleOverrides = concat(withModel, "learner.updates-per-transition=0");
+            jobs.useKafka(
+                    kafka.bootstrapServers(),
+                    more -> {
+                        List<String> all = new ArrayList<>(idleOverrides);
+                        all.addAll(more);
+                        return JobConfig.load(opt.config(), all);
+                    });
+        }
+        try (EmbeddedKafka broker = kafka;
+                LocalFlink flink = LocalFlink.start(flinkConf, 1, 4)) {
             Restore.Snapshots snapshots = null;
             for (int round = 1; round <= opt.repeat(); round++) {
                 for (String scenario : opt.scenarios()) {
@@ -178,6 +195,9 @@ public final class Benchmark {
                         runs,
                         scoring(model, config.value().batchSize()),
                         state);
+        if (!Double.isNaN(kafkaLoadSeconds)) {
+            report.put("kafka_load_seconds", kafkaLoadSeconds);
+        }
         Path file = opt.out().resolve("report.json");
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
@@ -186,6 +206,54 @@ public final class Benchmark {
         Files.writeString(html, ReportHtml.render(report, opt.scenarios()));
         say.accept("report: " + file + ", " + html);
         return report;
+    }
+
+    /** An empty directory at {@code dir} (the broker of an earlier run removed). */
+    private static Path cleanDirectory(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
+    /**
+     * Creates the job's topics (one partition, records kept forever: the history is old) and writes
+     * every record of the event file to the events topic; returns the seconds it took.
+     */
+    private double load(EmbeddedKafka kafka, JobConfig config, Path events, EventFile.Stats stats)
+            throws Exception {
+        JobConfig topics = JobConfig.load(opt.config(), ScenarioJobs.keepForever());
+        kafka.createTopics(topics, 1);
+        long t0 = System.nanoTime();
+        java.util.Properties p = kafka.clientProperties();
+        p.put("acks", "1");
+        p.put("linger.ms", "20");
+        p.put("batch.size", String.valueOf(512 * 1024));
+        p.put("compression.type", "lz4");
+        String topic = config.topics().events();
+        try (var producer =
+                new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                        p,
+                        new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            EventFile.forEach(
+                    events,
+                    (time, value) ->
+                            producer.send(
+                                    new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                            topic, null, time, null, value)));
+            producer.flush();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        say.accept(
+                String.format(
+                        "wrote %,d records to the embedded broker's %s topic in %.1f s",
+                        stats.records(), topic, seconds));
+        return seconds;
     }
 
     private void say(Run r) {

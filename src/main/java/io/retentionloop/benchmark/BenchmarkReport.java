@@ -60,6 +60,14 @@ final class BenchmarkReport {
         putRatio(r, "graph_to_bare_ratio", runs, "idle", "bare");
         putRatio(r, "graph_learner_on_to_bare_ratio", runs, "learned", "bare");
         putRatio(r, "learner_on_to_off_ratio", runs, "learned", "idle");
+        // Kafka to Kafka: the same jobs reading the embedded broker and (the graph) writing it
+        // with exactly-once sinks, and what the connector costs against the file source
+        putMedian(r, "kafka_bare_events_per_s", runs, "kafka-bare", Run::eventsPerSecond);
+        putMedian(r, "kafka_graph_events_per_s", runs, "kafka-idle", Run::eventsPerSecond);
+        putRatio(r, "kafka_graph_to_bare_ratio", runs, "kafka-idle", "bare");
+        putRatio(r, "kafka_graph_to_kafka_bare_ratio", runs, "kafka-idle", "kafka-bare");
+        putRatio(r, "kafka_bare_to_bare_ratio", runs, "kafka-bare", "bare");
+        putRatio(r, "kafka_graph_to_graph_ratio", runs, "kafka-idle", "idle");
         ObjectNode cpu = r.putObject("cpu_s_per_million_events");
         for (String s : opt.scenarios()) {
             cpu.put(s, median(values(runs, s, Run::cpuSecondsPerMillion)));

@@ -68,4 +68,29 @@ public final class EventFile {
         }
         return new Stats(counts[0], counts[1], seen.size());
     }
+
+    /** One record of the file: its timestamp and bytes. */
+    @FunctionalInterface
+    public interface RecordConsumer {
+        void record(long time, byte[] value) throws IOException;
+    }
+
+    /** Every record of {@code file}, in order. */
+    public static void forEach(Path file, RecordConsumer consumer) throws IOException {
+        try (java.io.DataInputStream in =
+                new java.io.DataInputStream(
+                        new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
+            while (true) {
+                long time;
+                try {
+                    time = in.readLong();
+                } catch (java.io.EOFException end) {
+                    return;
+                }
+                byte[] value = new byte[in.readInt()];
+                in.readFully(value);
+                consumer.record(time, value);
+            }
+        }
+    }
 }

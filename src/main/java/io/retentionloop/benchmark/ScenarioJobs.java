@@ -7,6 +7,7 @@ import io.retentionloop.events.Ingested;
 import io.retentionloop.job.EmptySource;
 import io.retentionloop.job.JobConfig;
 import io.retentionloop.job.JobEnvironment;
+import io.retentionloop.job.KafkaIO;
 import io.retentionloop.job.RetentionLoopJob;
 import io.retentionloop.learner.PolicySnapshot;
 import io.retentionloop.security.Secret;
@@ -36,6 +37,14 @@ final class ScenarioJobs {
     private final Path events;
     private final Path empty;
 
+    /** The embedded broker the kafka-* scenarios read and write, once {@link #useKafka} set it. */
+    private String bootstrapServers;
+
+    /** The idle configuration with more overrides. */
+    private java.util.function.Function<List<String>, JobConfig> idleWith;
+
+    private int kafkaRuns;
+
     /**
      * @param learned the job's configuration (learner on)
      * @param idle the same with {@code learner.updates-per-transition=0}
@@ -61,10 +70,59 @@ final class ScenarioJobs {
             BareKeyedJob.define(env, learned, source(learned));
             return List.of(BareKeyedJob.COUNTER);
         }
+        if (scenario.equals("kafka-bare")) {
+            JobConfig k = kafka();
+            BareKeyedJob.define(env, k, KafkaIO.eventsSource(k));
+            return List.of(BareKeyedJob.COUNTER);
+        }
+        if (scenario.equals("kafka-idle")) {
+            // the job as submitted: Kafka source, exactly-once Kafka sinks, control topics
+            RetentionLoopJob.build(env, kafka());
+            return GRAPH_COUNTERS;
+        }
         JobConfig c = scenario.equals("idle") ? idle : learned;
         JobEnvironment.configure(env, c);
         RetentionLoopJob.defineWorkflow(env, c, sources(c), sinks(c));
         return GRAPH_COUNTERS;
+    }
+
+    /**
+     * The kafka-* scenarios use the broker at {@code bootstrapServers}; {@code idleWith} loads the
+     * idle configuration with more overrides.
+     */
+    void useKafka(
+            String bootstrapServers,
+            java.util.function.Function<List<String>, JobConfig> idleWith) {
+        this.bootstrapServers = bootstrapServers;
+        this.idleWith = idleWith;
+    }
+
+    /**
+     * The idle configuration against the embedded broker, reading the events topic from its start
+     * with a consumer group and transactional ids of this run's own.
+     */
+    private JobConfig kafka() {
+        if (bootstrapServers == null) {
+            throw new IllegalStateException("no broker for the kafka scenarios");
+        }
+        String run = "benchmark-" + (++kafkaRuns);
+        List<String> o = new java.util.ArrayList<>(keepForever());
+        o.add("kafka.bootstrap-servers=" + bootstrapServers);
+        o.add("kafka.group-id=" + run);
+        o.add("kafka.transactional-id-prefix=" + run);
+        o.add("job.start-from=earliest");
+        return idleWith.apply(o);
+    }
+
+    /** Overrides that keep the simulated history (old timestamps) in the embedded broker. */
+    static List<String> keepForever() {
+        List<String> out = new java.util.ArrayList<>();
+        for (String role : JobConfig.topicRoles()) {
+            if (!JobConfig.COMPACTED_TOPICS.contains(role)) {
+                out.add("kafka.topic-retention." + role + "=forever");
+            }
+        }
+        return out;
     }
 
     private FileSource<Ingested> source(JobConfig config) {

@@ -78,8 +78,11 @@ final class BenchmarkCommand implements Callable<Integer> {
             split = ",",
             defaultValue = "bare,idle,learned",
             description =
-                    "Which of bare, idle, learned to run (default ${DEFAULT-VALUE}); the savepoint"
-                            + " and restore figures need idle.")
+                    "Which of bare, idle, learned, kafka-bare, kafka-idle to run (default"
+                            + " ${DEFAULT-VALUE}); the savepoint and restore figures need idle."
+                            + " kafka-bare and kafka-idle read the same events from an embedded"
+                            + " Kafka broker (kafka-idle: the job as submitted, exactly-once Kafka"
+                            + " sinks included), so the connector's cost shows.")
     List<String> scenarios;
 
     @Option(

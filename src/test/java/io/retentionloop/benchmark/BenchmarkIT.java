@@ -33,7 +33,12 @@ class BenchmarkIT {
                                         7,
                                         Instant.parse("2025-01-02T00:00:00Z"),
                                         1,
-                                        List.of("bare", "idle", "learned"),
+                                        List.of(
+                                                "bare",
+                                                "idle",
+                                                "learned",
+                                                "kafka-bare",
+                                                "kafka-idle"),
                                         out,
                                         TestModels.tiny(1),
                                         null,
@@ -55,11 +60,18 @@ class BenchmarkIT {
                         "learner_on_to_off_ratio",
                         "scorer_rows_per_s",
                         "network_rows_per_s",
-                        "scorer_to_network_ratio")) {
+                        "scorer_to_network_ratio",
+                        // Kafka to Kafka, through the embedded broker
+                        "kafka_bare_events_per_s",
+                        "kafka_graph_events_per_s",
+                        "kafka_graph_to_bare_ratio",
+                        "kafka_bare_to_bare_ratio",
+                        "kafka_graph_to_graph_ratio",
+                        "kafka_load_seconds")) {
             assertThat(report.get(key).asDouble()).as(key).isPositive();
         }
         assertThat(report.get("cpu_s_per_million_events").get("bare").asDouble()).isPositive();
-        assertThat(report.get("runs")).hasSize(3);
+        assertThat(report.get("runs")).hasSize(5);
 
         // the last idle run's savepoint, its restore, and the lifecycle's window-end rate
         assertThat(report.get("users_in_state").asLong())
@@ -88,5 +100,7 @@ class BenchmarkIT {
         String html = Files.readString(out.resolve("report.html"));
         assertThat(html).contains("<svg", "graph_to_bare_ratio", "state_bytes_per_user");
         assertThat(lines).anyMatch(l -> l.startsWith("round 1 learned"));
+        assertThat(lines).anyMatch(l -> l.startsWith("round 1 kafka-idle"));
+        assertThat(lines).anyMatch(l -> l.startsWith("wrote ") && l.contains("embedded broker"));
     }
 }
