@@ -1,9 +1,6 @@
 package io.retentionloop.learner;
 
-import io.retentionloop.learner.ope.Bootstrap;
-import io.retentionloop.learner.ope.LoggedDecision;
 import io.retentionloop.learner.ope.NotWorseGate;
-import io.retentionloop.learner.ope.Snips;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
@@ -304,25 +301,14 @@ public final class PolicyLearnerOperator extends AbstractStreamOperator<PolicySn
     private void propose() {
         long version = published == null ? 1 : published.version + 1;
         PolicySnapshot candidate = learner.exportPolicy(version);
-        List<LoggedDecision> logs = new ArrayList<>();
-        double[][] states = new double[recent.size()][];
-        int i = 0;
-        for (Transition t : recent) {
-            logs.add(new LoggedDecision(t.action, t.propensity, t.reward, t.state));
-            states[i++] = t.state;
-        }
-        double[][] candidateP = probabilities(learner.qValues(states));
-        double[][] currentP =
-                probabilities(
-                        published == null || !fits(published.stateSize, published.actionCount)
-                                ? new double[states.length][s.actionCount()]
-                                : PolicyNetwork.fromSnapshot(published).qValues(states));
-        NotWorseGate gate =
-                new NotWorseGate(
-                        new Snips(new Bootstrap(200, 0.95, version)),
-                        s.gateLevel(),
-                        s.gateTolerance());
-        NotWorseGate.Verdict v = gate.check(candidateP, currentP, logs);
+        double[][] states = PublishGate.states(recent);
+        double[][] current =
+                published == null || !fits(published.stateSize, published.actionCount)
+                        ? null
+                        : PolicyNetwork.fromSnapshot(published).qValues(states);
+        NotWorseGate.Verdict v =
+                new PublishGate(s.behaviour(), s.actionCount(), s.gateLevel(), s.gateTolerance())
+                        .check(learner.qValues(states), current, recent, version);
         if (v.publish()) {
             published = candidate;
             publishedCount.inc();
@@ -341,17 +327,6 @@ public final class PolicyLearnerOperator extends AbstractStreamOperator<PolicySn
                     learner.updates(),
                     v.reason());
         }
-    }
-
-    /** The agent's action distribution for these Q-values, all actions allowed. */
-    private double[][] probabilities(double[][] q) {
-        boolean[] all = new boolean[s.actionCount()];
-        java.util.Arrays.fill(all, true);
-        double[][] p = new double[q.length][];
-        for (int i = 0; i < q.length; i++) {
-            p[i] = s.behaviour().probabilities(q[i], all);
-        }
-        return p;
     }
 
     @Override
