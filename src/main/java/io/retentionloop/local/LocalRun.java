@@ -160,6 +160,7 @@ public final class LocalRun {
                         t.deadLetters(),
                         t.decisions(),
                         t.outcomes(),
+                        config.catalogue(),
                         this::tracked)) {
             SnapshotExpectation expectation = new SnapshotExpectation(opt.start().toEpochMilli());
             long simEnd =

@@ -1,5 +1,10 @@
 package io.retentionloop.local;
 
+import io.retentionloop.agent.ActionCatalogue;
+import io.retentionloop.agent.Decision;
+import io.retentionloop.agent.DecisionJson;
+import io.retentionloop.agent.Outcome;
+import io.retentionloop.agent.OutcomeJson;
 import io.retentionloop.events.DeadLetterJson;
 import io.retentionloop.lifecycle.WindowSnapshot;
 import io.retentionloop.value.ScoredWindow;
@@ -50,8 +55,11 @@ final class TopicTally implements AutoCloseable {
             String deadLetterTopic,
             String decisionTopic,
             String outcomeTopic,
+            ActionCatalogue catalogue,
             java.util.function.Predicate<String> track) {
         this.track = track;
+        this.decisionJson = new DecisionJson(catalogue);
+        this.actionIds = catalogue.ids();
         this.decisionTopic = decisionTopic;
         this.outcomeTopic = outcomeTopic;
         Properties p = new Properties();
@@ -76,9 +84,9 @@ final class TopicTally implements AutoCloseable {
                 if (r.topic().equals(snapshotTopic)) {
                     countSnapshot(ScoredWindowJson.fromJson(r.value()));
                 } else if (r.topic().equals(decisionTopic)) {
-                    countDecision(read(r.value()));
+                    countDecision(decisionJson.fromJson(r.value()));
                 } else if (r.topic().equals(outcomeTopic)) {
-                    countOutcome(read(r.value()));
+                    countOutcome(OutcomeJson.fromJson(r.value()));
                 } else if (r.topic().equals(deadLetterTopic)) {
                     String reason = DeadLetterJson.fromJson(r.value()).reason.code();
                     synchronized (this) {
@@ -134,35 +142,27 @@ final class TopicTally implements AutoCloseable {
     private final Set<String> seenOutcomes = new HashSet<>();
     private double rewardSum;
     private long terminalOutcomes;
-    private final com.fasterxml.jackson.databind.ObjectMapper json =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private final DecisionJson decisionJson;
+    private final String[] actionIds;
 
-    private com.fasterxml.jackson.databind.JsonNode read(byte[] value) {
-        try {
-            return json.readTree(value);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private synchronized void countDecision(com.fasterxml.jackson.databind.JsonNode d) {
-        if (!seenDecisions.add(d.get("decision_id").asText())) {
+    private synchronized void countDecision(Decision d) {
+        if (!seenDecisions.add(d.decisionId)) {
             duplicateDecisions.incrementAndGet();
             return;
         }
         Seen s =
                 new Seen(
-                        d.get("user_id").asText(),
-                        java.time.Instant.parse(d.get("window_end").asText()).toEpochMilli(),
-                        d.get("action").asText(),
-                        d.path("stage").asText(),
-                        d.get("control_group").asBoolean(),
-                        d.path("expected_spend").asDouble(0),
-                        d.path("expected_cost").asDouble(0),
-                        d.path("policy_version").asLong(0),
-                        d.path("budget_price").asDouble(0),
-                        qValues(d.path("q_values")),
-                        qValues(d.path("probabilities")));
+                        d.userId,
+                        d.windowEnd,
+                        d.actionId,
+                        d.stage == null ? "" : d.stage.name().toLowerCase(java.util.Locale.ROOT),
+                        d.controlGroup,
+                        orZero(d.expectedSpend),
+                        orZero(d.expectedCost),
+                        d.policyVersion,
+                        d.budgetPrice,
+                        byAction(d.qValues),
+                        byAction(d.probabilities));
         decisionsByWindow.computeIfAbsent(s.windowEnd(), w -> new java.util.ArrayList<>()).add(s);
         decisionsByAction.merge(s.action(), 1L, Long::sum);
         policyVersionsByWindow.merge(s.windowEnd(), s.policyVersion(), Math::max);
@@ -173,24 +173,28 @@ final class TopicTally implements AutoCloseable {
         notifyAll();
     }
 
-    /** The decision's Q-values by action id; empty when it has none (policies without a net). */
-    private static Map<String, Double> qValues(com.fasterxml.jackson.databind.JsonNode q) {
+    private static double orZero(double v) {
+        return Double.isNaN(v) ? 0 : v;
+    }
+
+    /** Values by action id; empty when there are none (policies without a net). */
+    private Map<String, Double> byAction(double[] values) {
         Map<String, Double> out = new java.util.HashMap<>();
-        q.fields()
-                .forEachRemaining(
-                        e -> {
-                            if (e.getValue().isNumber()) {
-                                out.put(e.getKey(), e.getValue().asDouble());
-                            }
-                        });
+        if (values != null) {
+            for (int a = 0; a < values.length; a++) {
+                if (!Double.isNaN(values[a])) {
+                    out.put(actionIds[a], values[a]);
+                }
+            }
+        }
         return out;
     }
 
-    private synchronized void countOutcome(com.fasterxml.jackson.databind.JsonNode o) {
-        if (seenOutcomes.add(o.get("decision_id").asText())) {
+    private synchronized void countOutcome(Outcome o) {
+        if (seenOutcomes.add(o.decisionId)) {
             outcomes.incrementAndGet();
-            rewardSum += o.get("reward").asDouble();
-            if (o.path("done").asBoolean(false)) {
+            rewardSum += o.reward;
+            if (o.done) {
                 terminalOutcomes++;
             }
         }
