@@ -1,6 +1,7 @@
 package io.retentionloop.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.retentionloop.report.HtmlPage;
 import io.retentionloop.report.SvgChart;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,63 +35,57 @@ final class ReportHtml {
     private ReportHtml() {}
 
     static String render(JsonNode report, List<String> scenarios) {
-        StringBuilder h = new StringBuilder("<!doctype html><html><head><meta charset='utf-8'>");
-        h.append("<title>Benchmark</title><style>body{font-family:sans-serif;margin:24px}")
-                .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
-                .append("table{border-collapse:collapse;margin:12px 0}</style></head><body>")
-                .append("<h1>Benchmark</h1>")
-                .append(
+        HtmlPage page = new HtmlPage("Benchmark");
+        page.paragraph(
                         String.format(
                                 Locale.ROOT,
-                                "<p>%s: %,d users x %d days, %,d events, %d round(s),"
-                                        + " parallelism 1, %d cores.</p>",
-                                SvgChart.esc(report.path("date").asText()),
+                                "%s: %,d users x %d days, %,d events, %d round(s),"
+                                        + " parallelism 1, %d cores.",
+                                report.path("date").asText(),
                                 report.path("users").asInt(),
                                 report.path("days").asInt(),
                                 report.path("events").asLong(),
                                 report.path("repeat").asInt(),
-                                report.path("cores").asInt()));
-        h.append(throughput(report, scenarios).render());
-        h.append("<h2>Goals</h2><table><tr><th>figure</th><th>measured</th><th>goal</th>")
-                .append("<th>met</th></tr>");
+                                report.path("cores").asInt()))
+                .charts(throughput(report, scenarios))
+                .heading("Goals");
+        List<List<String>> rows = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<Double> progress = new ArrayList<>();
         for (Goal g : GOALS) {
             JsonNode v = report.get(g.key());
             boolean measured = v != null && v.isNumber() && !Double.isNaN(v.asDouble());
-            h.append(
-                    String.format(
-                            Locale.ROOT,
-                            "<tr><td>%s</td><td>%s</td><td>%s %s</td><td>%s</td></tr>",
+            rows.add(
+                    List.of(
                             g.key(),
                             measured ? fmt(v.asDouble()) : "not measured",
-                            g.atLeast() ? "&ge;" : "&le;",
-                            fmt(g.target()),
+                            (g.atLeast() ? "≥ " : "≤ ") + fmt(g.target()),
                             !measured ? "" : g.progress(v.asDouble()) >= 1 ? "yes" : "no"));
             if (measured) {
                 names.add(g.label());
                 progress.add(g.progress(v.asDouble()));
             }
         }
-        h.append("</table>");
+        page.table(List.of("figure", "measured", "goal", "met"), rows);
         if (!names.isEmpty()) {
-            h.append(
-                    new SvgChart(
-                                    "Key figures against their goals",
-                                    "figure",
-                                    "share of goal (1 = met)")
-                            .bars(
-                                    "measured / goal",
-                                    names,
-                                    progress.stream().mapToDouble(Double::doubleValue).toArray())
-                            .level("goal", 1)
-                            .render());
-            h.append(
-                    "<p>Share of goal: measured over goal for a lower bound, goal over measured"
-                            + " for an upper bound (state bytes per user), so 1 or more means"
-                            + " met.</p>");
+            page.charts(
+                            new SvgChart(
+                                            "Key figures against their goals",
+                                            "figure",
+                                            "share of goal (1 = met)")
+                                    .bars(
+                                            "measured / goal",
+                                            names,
+                                            progress.stream()
+                                                    .mapToDouble(Double::doubleValue)
+                                                    .toArray())
+                                    .level("goal", 1))
+                    .paragraph(
+                            "Share of goal: measured over goal for a lower bound, goal over"
+                                    + " measured for an upper bound (state bytes per user), so 1"
+                                    + " or more means met.");
         }
-        return h.append("</body></html>\n").toString();
+        return page.render();
     }
 
     /** Events/s of every run, one group of bars per round, the bare job's median dashed. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.retentionloop.job.Home;
 import io.retentionloop.local.LocalRun;
+import io.retentionloop.report.HtmlPage;
 import io.retentionloop.report.SvgChart;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -303,7 +304,7 @@ final class ComparePoliciesCommand implements Callable<Integer> {
                 .toList();
     }
 
-    private static String html(ObjectNode report) {
+    static String html(ObjectNode report) {
         SvgChart curve =
                 new SvgChart(
                         "Realized profit per user by simulated week", "week", "profit per user");
@@ -320,40 +321,44 @@ final class ComparePoliciesCommand implements Callable<Integer> {
                             }
                             curve.line(e.getKey(), x, y);
                         });
-        StringBuilder h = new StringBuilder("<!doctype html><html><head><meta charset='utf-8'>");
-        h.append("<title>Policy comparison</title><style>body{font-family:sans-serif;margin:24px}")
-                .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
-                .append("table{border-collapse:collapse}</style></head><body>")
-                .append("<h1>Policy comparison</h1><table><tr><th>policy</th><th>profit/user</th>")
-                .append("<th>incremental</th><th>incremental, last quarter</th>")
-                .append("<th>max daily budget</th><th>control treated</th></tr>");
-        List<String> rows = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
         report.get("policies")
                 .fields()
                 .forEachRemaining(
-                        e ->
-                                rows.add(
-                                        String.format(
-                                                Locale.ROOT,
-                                                "<tr><td>%s</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.0f%%</td><td>%d</td></tr>",
-                                                SvgChart.esc(e.getKey()),
-                                                e.getValue().get("profit_per_user").asDouble(),
-                                                e.getValue()
-                                                        .get("incremental_profit_per_user")
-                                                        .asDouble(),
-                                                e.getValue()
-                                                        .get(
-                                                                "incremental_profit_per_user_last_quarter")
-                                                        .asDouble(),
-                                                100
-                                                        * e.getValue()
-                                                                .get("max_daily_budget_share")
-                                                                .asDouble(),
-                                                e.getValue()
-                                                        .get("control_group_treated")
-                                                        .asLong())));
-        rows.forEach(h::append);
-        h.append("</table>").append(curve.render()).append("</body></html>\n");
-        return h.toString();
+                        e -> {
+                            JsonNode p = e.getValue();
+                            rows.add(
+                                    List.of(
+                                            e.getKey(),
+                                            money(p.get("profit_per_user")),
+                                            money(p.get("incremental_profit_per_user")),
+                                            money(
+                                                    p.get(
+                                                            "incremental_profit_per_user_last_quarter")),
+                                            String.format(
+                                                    Locale.ROOT,
+                                                    "%.0f%%",
+                                                    100
+                                                            * p.get("max_daily_budget_share")
+                                                                    .asDouble()),
+                                            String.valueOf(
+                                                    p.get("control_group_treated").asLong())));
+                        });
+        return new HtmlPage("Policy comparison")
+                .table(
+                        List.of(
+                                "policy",
+                                "profit/user",
+                                "incremental",
+                                "incremental, last quarter",
+                                "max daily budget",
+                                "control treated"),
+                        rows)
+                .charts(curve)
+                .render();
+    }
+
+    private static String money(JsonNode v) {
+        return String.format(Locale.ROOT, "%.2f", v.asDouble());
     }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -30,7 +31,12 @@ public final class ClvEvaluation {
     /** The two protocols. */
     public enum Protocol {
         TEMPORAL,
-        CROSS_SECTIONAL
+        CROSS_SECTIONAL;
+
+        /** The name on the command line and in the reports: "temporal", "cross-sectional". */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
     }
 
     /** What to evaluate. */

@@ -3,11 +3,13 @@ package io.retentionloop.value.model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.retentionloop.report.HtmlPage;
 import io.retentionloop.report.SvgChart;
 import io.retentionloop.value.data.CustomerSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -29,9 +31,7 @@ public final class ClvReport {
         Files.createDirectories(dir);
         ObjectNode root = JSON.createObjectNode();
         root.put("source", source);
-        root.put(
-                "protocol",
-                r.settings().protocol().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        root.put("protocol", r.settings().protocol().id());
         root.put("calibration_end", r.settings().calibrationEnd().toString());
         root.put("holdout_end", r.settings().holdoutEnd().toString());
         root.put("holdout_weeks", r.holdoutWeeks());
@@ -53,53 +53,38 @@ public final class ClvReport {
         Files.writeString(dir.resolve("report.html"), html(r, source));
     }
 
-    private static String html(ClvEvaluation.Result r, String source) {
-        StringBuilder h = new StringBuilder();
-        h.append("<!doctype html><html><head><meta charset='utf-8'><title>CLV evaluation</title>")
-                .append("<style>body{font-family:sans-serif;margin:24px;max-width:1200px}")
-                .append(
-                        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;")
-                .append("text-align:right}th:first-child,td:first-child{text-align:left}</style>")
-                .append("</head><body>");
-        h.append("<h1>Value model evaluation</h1><p>")
-                .append(SvgChart.esc(source))
-                .append(", protocol <b>")
-                .append(r.settings().protocol().name().toLowerCase(Locale.ROOT))
-                .append("</b>, calibration through ")
-                .append(r.settings().calibrationEnd())
-                .append(", holdout through ")
-                .append(r.settings().holdoutEnd())
-                .append(
-                        String.format(
-                                Locale.ROOT,
-                                " (%.1f weeks), %d customers evaluated.</p>",
-                                r.holdoutWeeks(),
-                                r.customers().size()));
-        h.append("<table><tr><th>model</th>");
+    static String html(ClvEvaluation.Result r, String source) {
         List<String> keys = List.copyOf(r.metrics().values().iterator().next().keySet());
-        keys.forEach(k -> h.append("<th>").append(k).append("</th>"));
-        h.append("</tr>");
+        List<String> header = new ArrayList<>(List.of("model"));
+        header.addAll(keys);
+        List<List<String>> rows = new ArrayList<>();
         r.metrics()
                 .forEach(
                         (name, m) -> {
-                            h.append("<tr><td>").append(name).append("</td>");
+                            List<String> row = new ArrayList<>(List.of(name));
                             keys.forEach(
-                                    k ->
-                                            h.append(
-                                                    String.format(
-                                                            Locale.ROOT,
-                                                            "<td>%.4g</td>",
-                                                            m.get(k))));
-                            h.append("</tr>");
+                                    k -> row.add(String.format(Locale.ROOT, "%.4g", m.get(k))));
+                            rows.add(row);
                         });
-        h.append("</table>");
-        h.append("<div>").append(byFrequency(r)).append(cumulative(r)).append("</div>");
-        h.append("<div>").append(deciles(r)).append(gain(r)).append("</div>");
-        h.append("</body></html>\n");
-        return h.toString();
+        return new HtmlPage("Value model evaluation")
+                .paragraph(
+                        String.format(
+                                Locale.ROOT,
+                                "%s, protocol %s, calibration through %s, holdout through %s"
+                                        + " (%.1f weeks), %d customers evaluated.",
+                                source,
+                                r.settings().protocol().id(),
+                                r.settings().calibrationEnd(),
+                                r.settings().holdoutEnd(),
+                                r.holdoutWeeks(),
+                                r.customers().size()))
+                .table(header, rows)
+                .charts(byFrequency(r), cumulative(r))
+                .charts(deciles(r), gain(r))
+                .render();
     }
 
-    private static String byFrequency(ClvEvaluation.Result r) {
+    private static SvgChart byFrequency(ClvEvaluation.Result r) {
         int bins = 8;
         double[] x = new double[bins];
         double[] actual = new double[bins];
@@ -130,10 +115,10 @@ public final class ClvReport {
             }
             chart.line(e.getKey(), x, mean(sum, count));
         }
-        return chart.render();
+        return chart;
     }
 
-    private static String cumulative(ClvEvaluation.Result r) {
+    private static SvgChart cumulative(ClvEvaluation.Result r) {
         SvgChart chart =
                 new SvgChart(
                         "Cumulative repeat transactions in the holdout", "week", "transactions");
@@ -146,10 +131,10 @@ public final class ClvReport {
                             }
                             chart.line(name, x, v);
                         });
-        return chart.render();
+        return chart;
     }
 
-    private static String deciles(ClvEvaluation.Result r) {
+    private static SvgChart deciles(ClvEvaluation.Result r) {
         ClvEvaluation.Predictions p = r.predictions().get("dl4j");
         double[] actual =
                 r.customers().stream().mapToDouble(CustomerSummary::holdoutSpend).toArray();
@@ -173,11 +158,10 @@ public final class ClvReport {
                         "decile (1 = lowest)",
                         "mean spend")
                 .line("actual", x, mean(act, count))
-                .line("dl4j predicted", x, mean(pred, count))
-                .render();
+                .line("dl4j predicted", x, mean(pred, count));
     }
 
-    private static String gain(ClvEvaluation.Result r) {
+    private static SvgChart gain(ClvEvaluation.Result r) {
         double[] actual =
                 r.customers().stream().mapToDouble(CustomerSummary::holdoutSpend).toArray();
         double total = Arrays.stream(actual).sum();
@@ -203,7 +187,7 @@ public final class ClvReport {
             }
             chart.line(e.getKey(), x, y);
         }
-        return chart.reference("random", new double[] {0, 1}, new double[] {0, 1}).render();
+        return chart.reference("random", new double[] {0, 1}, new double[] {0, 1});
     }
 
     private static Integer[] order(double[] v) {
