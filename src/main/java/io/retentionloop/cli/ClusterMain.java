@@ -17,7 +17,7 @@ public final class ClusterMain {
     private ClusterMain() {}
 
     public static void main(String[] args) throws Exception {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = Main.commandLine();
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err, true));
         // Flink's own control flow (e.g. the exception that ends plan extraction) must get out

@@ -22,8 +22,6 @@ import picocli.CommandLine.Command;
             EvaluatePolicyCommand.class,
             io.retentionloop.ops.SimulateCommand.class,
             io.retentionloop.ops.TopicsCommand.class,
-            io.retentionloop.ops.SqlRunner.class,
-            io.retentionloop.ops.SavepointInspector.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -40,7 +38,38 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (for tests). */
     public static int execute(String... args) {
-        return execute(new CommandLine(new Main()), args);
+        return execute(commandLine(), args);
+    }
+
+    /**
+     * The command line with every command this classpath can run. The operator tools, {@code sql}
+     * and {@code inspect-savepoint}, need Flink's Table and State Processor APIs, which the job jar
+     * leaves out (a cluster provides neither to a job): there they are absent instead of breaking
+     * every other command.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        addIf(cli, "org.apache.flink.table.api.TableResult", "io.retentionloop.ops.SqlRunner");
+        addIf(
+                cli,
+                "org.apache.flink.state.api.SavepointReader",
+                "io.retentionloop.ops.SavepointInspector");
+        return cli;
+    }
+
+    private static void addIf(CommandLine cli, String needs, String command) {
+        ClassLoader loader = Main.class.getClassLoader();
+        try {
+            Class.forName(needs, false, loader);
+        } catch (ClassNotFoundException absent) {
+            return;
+        }
+        try {
+            cli.addSubcommand(
+                    Class.forName(command, true, loader).getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create the command " + command, e);
+        }
     }
 
     /**

@@ -343,6 +343,36 @@ public final class EmbeddedKafka implements AutoCloseable {
             List<NewTopic> create =
                     topics.values().stream().filter(t -> !existing.contains(t.name())).toList();
             admin.createTopics(create).all().get();
+            awaitLeaders(admin, topics.keySet());
+        }
+    }
+
+    /**
+     * Waits until every partition of {@code names} has a leader: a producer that writes to a topic
+     * created a moment ago may otherwise meet a partition without one, and its idempotent retries
+     * can then fail with out-of-order sequence numbers.
+     */
+    private static void awaitLeaders(Admin admin, java.util.Collection<String> names)
+            throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            boolean ready = true;
+            try {
+                for (var d : admin.describeTopics(names).allTopicNames().get().values()) {
+                    for (var p : d.partitions()) {
+                        ready &= p.leader() != null && !p.leader().isEmpty();
+                    }
+                }
+            } catch (ExecutionException e) {
+                ready = false; // not known to the broker's metadata yet
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics without a leader after 30 s: " + names);
+            }
+            Thread.sleep(50);
         }
     }
 
