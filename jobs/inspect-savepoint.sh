@@ -19,6 +19,6 @@ SAVEPOINT="$1"; shift
 [[ "$SAVEPOINT" == file:/* ]] && SAVEPOINT="${SAVEPOINT#file:}"
 # relative paths are the caller's, not the repository root's
 [[ "$SAVEPOINT" != *://* && "$SAVEPOINT" != /* ]] && SAVEPOINT="$PWD/$SAVEPOINT"
-[[ "$SAVEPOINT" == *://* || -d "$SAVEPOINT" ]] || { log "no savepoint directory $SAVEPOINT"; exit 2; }
+[[ "$SAVEPOINT" == *://* || -d "$SAVEPOINT" || -f "$SAVEPOINT" ]] || { log "no savepoint directory $SAVEPOINT"; exit 2; }
 log "reading $SAVEPOINT"
 run_cli inspect-savepoint "$SAVEPOINT" "$@"

@@ -179,7 +179,7 @@ public final class HillstromCommand implements Callable<Integer> {
         Path dir =
                 out != null
                         ? out
-                        : Path.of(
+                        : Home.resolve(
                                 "target/evaluate-policy/hillstrom-"
                                         + r.name().toLowerCase(Locale.ROOT));
         return EvaluatePolicyCommand.write(report, dir);

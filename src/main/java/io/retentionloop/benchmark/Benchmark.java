@@ -161,7 +161,12 @@ public final class Benchmark {
         double kafkaLoadSeconds = Double.NaN;
         if (opt.scenarios().stream().anyMatch(s -> s.startsWith("kafka-"))) {
             kafka = EmbeddedKafka.start(cleanDirectory(opt.out().resolve("kafka")));
-            kafkaLoadSeconds = load(kafka, config, events, stats);
+            try {
+                kafkaLoadSeconds = load(kafka, config, events, stats);
+            } catch (Exception e) {
+                kafka.close();
+                throw e;
+            }
             List<String> idleOverrides = concat(withModel, "learner.updates-per-transition=0");
             jobs.useKafka(
                     kafka.bootstrapServers(),
@@ -369,7 +374,7 @@ public final class Benchmark {
             if (++polls % 50 == 0 && flink.status(job).isGloballyTerminalState()) {
                 throw failed(flink, job, scenario);
             }
-            if (refusedAtStart < 0 && polls % 10 == 0 && allTasksRunning(rest, job)) {
+            if (refusedAtStart < 0 && allTasksRunning(rest, job)) {
                 refusedAtStart = failedCheckpoints(rest, job);
             }
             snapshots.sample(System.nanoTime(), InProcessMetrics.sum(SNAPSHOT_COUNTER));
@@ -430,7 +435,9 @@ public final class Benchmark {
             return false;
         }
         for (JsonNode v : vertices) {
-            if (!v.path("status").asText().equals("RUNNING")) {
+            // a source of no records may have finished already
+            String status = v.path("status").asText();
+            if (!status.equals("RUNNING") && !status.equals("FINISHED")) {
                 return false;
             }
         }

@@ -17,7 +17,8 @@ public final class ClusterMain {
     private ClusterMain() {}
 
     public static void main(String[] args) throws Exception {
-        CommandLine cli = Main.commandLine();
+        // the job only: the operator tools stay out of a JobManager
+        CommandLine cli = new CommandLine(new Main());
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err, true));
         // Flink's own control flow (e.g. the exception that ends plan extraction) must get out

@@ -27,9 +27,11 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
     public static void main(String[] args) {
@@ -83,6 +85,7 @@ public final class Main implements Runnable {
                 (e, cmd, parsed) -> {
                     java.nio.file.NoSuchFileException missing = missingFile(e);
                     if (missing != null) {
+                        LOG.warn("{} failed", cmd.getCommandName(), e);
                         cmd.getErr().println("error: " + missing.getFile() + ": no such file");
                         return 2;
                     }

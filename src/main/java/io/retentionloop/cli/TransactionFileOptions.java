@@ -17,7 +17,7 @@ final class TransactionFileOptions {
                 "csv, cdnow-sample or cdnow-master (default ${DEFAULT-VALUE}).",
                 "csv: a header line user_id,timestamp,amount, then one purchase a line. Fields"
                         + " may be double-quoted (\"\" in one is a quote); a UTF-8 byte order mark"
-                        + " is ignored. timestamp: an ISO date (2025-01-03, midnight), a date-time"
+                        + " is ignored. timestamp: an ISO date (2025-01-03: that day), a date-time"
                         + " with an offset or Z (2025-01-03T10:15:00Z), or one without"
                         + " (2025-01-03T10:15:00 or 2025-01-03 10:15:00) in --timezone. amount: a"
                         + " number >= 0 (refunds are not purchases). A user's purchases on one UTC"

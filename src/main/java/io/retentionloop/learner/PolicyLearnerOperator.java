@@ -94,9 +94,10 @@ public final class PolicyLearnerOperator extends AbstractStreamOperator<PolicySn
     private transient ListState<PolicySnapshot> publishedState;
     private transient long updatesAtLastProposal;
 
-    /** Nanoseconds of training the compute share has granted and not yet used; may go negative. */
+    /** The longest single update (with its proposal) so far: what a slice may overrun by. */
     private transient long longestStepNanos;
 
+    /** Nanoseconds of training the compute share has granted and not yet used; may go negative. */
     private transient double budgetNanos;
 
     private transient long lastTick;
@@ -257,17 +258,16 @@ public final class PolicyLearnerOperator extends AbstractStreamOperator<PolicySn
         }
     }
 
+    long longestStepNanos() {
+        return longestStepNanos;
+    }
+
     /**
      * A training slice: the compute share of the processing time since the last slice is added to
      * the budget (at most one second's share is carried), and updates run while they can, the
      * budget lasts and this slice is shorter than one tick. Proposing a version is charged to the
      * budget like the updates.
      */
-    /** The longest single update (with its proposal) so far: what a slice may overrun by. */
-    long longestStepNanos() {
-        return longestStepNanos;
-    }
-
     @Override
     public void onProcessingTime(long time) {
         long now = getProcessingTimeService().getCurrentProcessingTime();

@@ -214,6 +214,7 @@ final class TopicTally implements AutoCloseable {
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         CompletableFuture<?> inFlight = null;
+        long nextTrigger = 0;
         while (decisionsByWindow.getOrDefault(windowEnd, List.of()).size() < expected) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -225,9 +226,17 @@ final class TopicTally implements AutoCloseable {
                                 + ", have "
                                 + decisionsByWindow.getOrDefault(windowEnd, List.of()).size());
             }
-            if (inFlight == null || inFlight.isDone()) {
-                // a failed or declined trigger is retried; the periodic checkpoints go on anyway
-                inFlight = checkpoint.get();
+            long now = System.nanoTime();
+            if ((inFlight == null || inFlight.isDone()) && now >= nextTrigger) {
+                // a failed or declined trigger is retried after a pause; the periodic
+                // checkpoints go on anyway
+                boolean failed = inFlight != null && inFlight.isCompletedExceptionally();
+                if (failed && nextTrigger == 0) {
+                    nextTrigger = now + 500_000_000L;
+                } else {
+                    inFlight = checkpoint.get();
+                    nextTrigger = 0;
+                }
             }
             wait(Math.max(1, Math.min(20, left / 1_000_000)));
         }

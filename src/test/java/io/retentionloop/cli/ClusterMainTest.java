@@ -27,4 +27,18 @@ class ClusterMainTest {
                 .contains("Unmatched argument")
                 .doesNotContain("hunter2-secret");
     }
+
+    @Test
+    void theCliListsTheOperatorToolsWhereTheirApisArePresent() {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.execute()).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("sql", "inspect-savepoint", "job", "benchmark");
+    }
 }

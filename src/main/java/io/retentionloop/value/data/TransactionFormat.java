@@ -2,11 +2,12 @@ package io.retentionloop.value.data;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,9 +17,9 @@ import java.util.regex.Pattern;
 public enum TransactionFormat {
     /**
      * {@code user_id,timestamp,amount} with that header (fields may be double-quoted, a UTF-8 byte
-     * order mark is ignored); timestamp an ISO date ({@code 2025-01-03}, midnight in the reader's
-     * time zone), an ISO date-time with offset or {@code Z}, or a date-time without one ({@code
-     * 2025-01-03T10:15:00} or {@code 2025-01-03 10:15:00}, in the reader's time zone).
+     * order mark is ignored); timestamp an ISO date ({@code 2025-01-03}: that day), an ISO
+     * date-time with offset or {@code Z}, or a date-time without one ({@code 2025-01-03T10:15:00}
+     * or {@code 2025-01-03 10:15:00}, in the reader's time zone).
      */
     CSV("csv", "user_id,timestamp,amount"),
     /**
@@ -188,13 +189,15 @@ public enum TransactionFormat {
         String s = text.strip();
         try {
             if (s.length() == 10) {
-                return LocalDate.parse(s).atStartOfDay(zone).toInstant().toEpochMilli();
+                // a date is that day, as days are counted (UTC), whatever the zone
+                return utcMidnight(LocalDate.parse(s));
             }
             String iso = s.length() > 10 && s.charAt(10) == ' ' ? s.replaceFirst(" ", "T") : s;
-            if (hasOffset(iso)) {
-                return OffsetDateTime.parse(iso).toInstant().toEpochMilli();
-            }
-            return LocalDateTime.parse(iso).atZone(zone).toInstant().toEpochMilli();
+            TemporalAccessor t =
+                    DateTimeFormatter.ISO_DATE_TIME.parseBest(
+                            iso, ZonedDateTime::from, LocalDateTime::from);
+            ZonedDateTime at = t instanceof ZonedDateTime z ? z : ((LocalDateTime) t).atZone(zone);
+            return at.toInstant().toEpochMilli();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
                     "timestamp '"
@@ -202,12 +205,6 @@ public enum TransactionFormat {
                             + "' is not an ISO date (2025-01-03) or date-time (2025-01-03T10:15:00,"
                             + " with an offset or Z, or in --timezone)");
         }
-    }
-
-    /** Whether an ISO date-time ends in {@code Z} or a {@code +hh:mm} / {@code -hh:mm} offset. */
-    private static boolean hasOffset(String iso) {
-        int t = iso.indexOf('T');
-        return iso.endsWith("Z") || (t > 0 && (iso.indexOf('+', t) > 0 || iso.indexOf('-', t) > 0));
     }
 
     private static long utcMidnight(LocalDate date) {

@@ -58,17 +58,34 @@ public final class ClvTrainer {
      * feature schema), so two models that may differ never share one.
      */
     String version(List<Example> examples, double horizonDays, String fingerprint) {
-        StringBuilder b = new StringBuilder();
-        b.append(fingerprint).append('|').append(horizonDays).append('|').append(opt);
-        b.append('|').append(Features.VERSION).append('\n');
-        for (Example e : examples) {
-            b.append(e.userId()).append(',').append(e.cutoff()).append(',');
-            b.append(java.util.Arrays.toString(e.features())).append(',').append(e.purchases());
-            b.append(',').append(e.spend()).append(',').append(e.horizonWeeks()).append('\n');
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        String hash =
-                ClvModel.sha256(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return "clv-" + hash.substring(0, 12);
+        update(sha, fingerprint + "|" + horizonDays + "|" + opt + "|" + Features.VERSION + "\n");
+        for (Example e : examples) {
+            update(
+                    sha,
+                    e.userId()
+                            + ","
+                            + e.cutoff()
+                            + ","
+                            + java.util.Arrays.toString(e.features())
+                            + ","
+                            + e.purchases()
+                            + ","
+                            + e.spend()
+                            + ","
+                            + e.horizonWeeks()
+                            + "\n");
+        }
+        return "clv-" + java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+    }
+
+    private static void update(java.security.MessageDigest sha, String text) {
+        sha.update(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**

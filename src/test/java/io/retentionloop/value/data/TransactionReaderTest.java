@@ -52,14 +52,30 @@ class TransactionReaderTest {
                                 "say \"hi\"",
                                 Instant.parse("2025-01-03T15:15:00Z").toEpochMilli(),
                                 3),
-                        // a date is midnight in the zone
+                        // a date is that day, whatever the zone
                         new Transaction(
-                                "u3", Instant.parse("2025-01-03T05:00:00Z").toEpochMilli(), 1),
+                                "u3", Instant.parse("2025-01-03T00:00:00Z").toEpochMilli(), 1),
                         // an explicit offset wins over the zone
                         new Transaction(
                                 "u4", Instant.parse("2025-01-03T10:15:00Z").toEpochMilli(), 2));
         assertThat(csv("user_id,timestamp,amount\nu1,2025-01-03 18:30:00,1\n").get(0).timestamp())
                 .isEqualTo(Instant.parse("2025-01-03T18:30:00Z").toEpochMilli());
+        // east of UTC a date stays on its day; ISO is read case-insensitively, seconds optional
+        List<Transaction> berlin =
+                csv(
+                        "user_id,timestamp,amount\n"
+                                + "u1,2025-01-03,1\n"
+                                + "u2,2025-01-03t10:15:00z,1\n"
+                                + "u3,2025-01-03T10:15,1\n"
+                                + "u4,2025-01-03T10:15:00.250-05:00,1\n",
+                        ZoneId.of("Europe/Berlin"));
+        assertThat(berlin.get(0).epochDay()).isEqualTo(LocalDate.of(2025, 1, 3).toEpochDay());
+        assertThat(berlin.get(1).timestamp())
+                .isEqualTo(Instant.parse("2025-01-03T10:15:00Z").toEpochMilli());
+        assertThat(berlin.get(2).timestamp())
+                .isEqualTo(Instant.parse("2025-01-03T09:15:00Z").toEpochMilli());
+        assertThat(berlin.get(3).timestamp())
+                .isEqualTo(Instant.parse("2025-01-03T15:15:00.250Z").toEpochMilli());
     }
 
     @Test
