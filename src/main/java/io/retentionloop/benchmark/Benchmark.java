@@ -160,7 +160,7 @@ public final class Benchmark {
         EmbeddedKafka kafka = null;
         double kafkaLoadSeconds = Double.NaN;
         if (opt.scenarios().stream().anyMatch(s -> s.startsWith("kafka-"))) {
-            kafka = EmbeddedKafka.start(cleanDirectory(opt.out().resolve("kafka")));
+            kafka = EmbeddedKafka.startEmpty(opt.out().resolve("kafka"));
             try {
                 kafkaLoadSeconds = load(kafka, config, events, stats);
             } catch (Exception e) {
@@ -213,25 +213,13 @@ public final class Benchmark {
         return report;
     }
 
-    /** An empty directory at {@code dir} (the broker of an earlier run removed). */
-    private static Path cleanDirectory(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        return Files.createDirectories(dir);
-    }
-
     /**
      * Creates the job's topics (one partition, records kept forever: the history is old) and writes
      * every record of the event file to the events topic; returns the seconds it took.
      */
     private double load(EmbeddedKafka kafka, JobConfig config, Path events, EventFile.Stats stats)
             throws Exception {
-        JobConfig topics = JobConfig.load(opt.config(), ScenarioJobs.keepForever());
+        JobConfig topics = JobConfig.load(opt.config(), JobConfig.retentionForever());
         kafka.createTopics(topics, 1);
         long t0 = System.nanoTime();
         java.util.Properties p = kafka.clientProperties();

@@ -106,23 +106,12 @@ final class ScenarioJobs {
             throw new IllegalStateException("no broker for the kafka scenarios");
         }
         String run = "benchmark-" + (++kafkaRuns);
-        List<String> o = new java.util.ArrayList<>(keepForever());
+        List<String> o = new java.util.ArrayList<>(JobConfig.retentionForever());
         o.add("kafka.bootstrap-servers=" + bootstrapServers);
         o.add("kafka.group-id=" + run);
         o.add("kafka.transactional-id-prefix=" + run);
         o.add("job.start-from=earliest");
         return idleWith.apply(o);
-    }
-
-    /** Overrides that keep the simulated history (old timestamps) in the embedded broker. */
-    static List<String> keepForever() {
-        List<String> out = new java.util.ArrayList<>();
-        for (String role : JobConfig.topicRoles()) {
-            if (!JobConfig.COMPACTED_TOPICS.contains(role)) {
-                out.add("kafka.topic-retention." + role + "=forever");
-            }
-        }
-        return out;
     }
 
     private FileSource<Ingested> source(JobConfig config) {

@@ -272,6 +272,20 @@ public record JobConfig(
     public static final Set<String> COMPACTED_TOPICS = Set.of("policy", "models");
 
     /**
+     * Overrides that keep every non-compacted topic's records forever: what a replay or a
+     * simulation needs, whose old timestamps a finite retention would delete at once.
+     */
+    public static List<String> retentionForever() {
+        List<String> out = new java.util.ArrayList<>();
+        for (String role : topicRoles()) {
+            if (!COMPACTED_TOPICS.contains(role)) {
+                out.add("kafka.topic-retention." + role + "=" + Kafka.FOREVER);
+            }
+        }
+        return out;
+    }
+
+    /**
      * The role of every topic: each {@link Topics} component in kebab case ({@code dead-letters}).
      */
     public static List<String> topicRoles() {

@@ -72,6 +72,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(dir, () -> freePorts(2));
     }
 
+    /** As {@link #start(Path)}, after deleting whatever an earlier broker left in {@code dir}. */
+    public static EmbeddedKafka startEmpty(Path dir) throws Exception {
+        deleteRecursively(dir);
+        return start(dir);
+    }
+
     /** Where {@link #start(Path)} gets its broker and controller ports; tests replace it. */
     interface PortProbe {
         int[] next() throws IOException;

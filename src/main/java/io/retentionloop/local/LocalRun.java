@@ -78,7 +78,6 @@ public final class LocalRun {
         Files.createDirectories(opt.out());
         // every run starts from a clean broker and no checkpoints: a previous (perhaps killed)
         // run's Kafka log would carry another cluster id and old events
-        deleteRecursively(opt.out().resolve("kafka"));
         deleteRecursively(opt.out().resolve("checkpoints"));
         WorldConfig world = WorldConfig.load(opt.world());
         long t0 = System.nanoTime();
@@ -90,7 +89,7 @@ public final class LocalRun {
                         opt.start(),
                         Home.resolve("target/models"));
         say("starting Kafka (KRaft, in-process)");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(opt.out().resolve("kafka"))) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.startEmpty(opt.out().resolve("kafka"))) {
             List<String> overrides = new ArrayList<>();
             overrides.add("kafka.bootstrap-servers=" + kafka.bootstrapServers());
             overrides.add("value.model-uri=" + model.toAbsolutePath().toUri());
@@ -102,11 +101,7 @@ public final class LocalRun {
             overrides.add("job.checkpoint-interval=2s");
             overrides.add("job.start-from=earliest");
             // simulated history carries old timestamps, which a finite retention deletes at once
-            for (String role : JobConfig.topicRoles()) {
-                if (!JobConfig.COMPACTED_TOPICS.contains(role)) {
-                    overrides.add("kafka.topic-retention." + role + "=forever");
-                }
-            }
+            overrides.addAll(JobConfig.retentionForever());
             // a simulated week passes in seconds: the learner may use a whole core, and the run
             // waits for it to finish the updates a week earned before the next window closes
             // (awaitLearner), as a real week would allow
