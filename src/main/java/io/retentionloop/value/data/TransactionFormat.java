@@ -198,7 +198,7 @@ public enum TransactionFormat {
                             iso, ZonedDateTime::from, LocalDateTime::from);
             ZonedDateTime at = t instanceof ZonedDateTime z ? z : ((LocalDateTime) t).atZone(zone);
             return at.toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (java.time.DateTimeException e) {
             throw new IllegalArgumentException(
                     "timestamp '"
                             + s

@@ -82,6 +82,13 @@ class TransactionReaderTest {
     void aHeaderThatOnlyLooksRightSaysWhatIsInIt() {
         assertThatThrownBy(() -> csv("user_id\u200b,timestamp,amount\nu1,2025-01-03,1\n"))
                 .hasMessageContaining("found 'user_id\\u200b,timestamp,amount'");
+        assertThatThrownBy(
+                        () ->
+                                csv(
+                                        "user_id,timestamp,amount\n"
+                                                + "u1,2025-01-03T10:15:00+01:00[No/Where],1\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("test.csv:2: timestamp");
         assertThatThrownBy(() -> csv("user_id,timestamp,amount\n\"u1,2025-01-03,1\n"))
                 .hasMessageStartingWith("test.csv:2: a quoted field is not closed");
     }
